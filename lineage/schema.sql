@@ -1,0 +1,2 @@
+-- placeholder; see lineage/store.c
+PRAGMA user_version = 0;

@@ -1,0 +1,18 @@
+/* cmd_attest.c -- `assay attest` (placeholder until its issue lands). */
+#include "cmd.h"
+
+static int run(const struct command *self, int argc, char **argv)
+{
+    struct optset os;
+    int rc;
+
+    if (cmd_begin(self, &os, argc, argv, &rc))
+        return rc;
+    opt_release(&os);
+    fprintf(stderr, "assay: error: 'attest' is not implemented yet\n");
+    return EXIT_INTERNAL;
+}
+
+const struct command cmd_attest_def = {
+    "attest", run, "assay attest ...", "(not implemented yet)", "", NULL, 0,
+};

@@ -1,0 +1,44 @@
+/* crypto.h -- OpenSSL libcrypto wrapper (crypto.c is the only file that
+ * includes OpenSSL headers): SHA-256 through EVP, Ed25519 signatures,
+ * base64. */
+#ifndef ASSAY_CRYPTO_H
+#define ASSAY_CRYPTO_H
+
+#include <stddef.h>
+#include "status.h"
+
+struct sha256;
+
+/* Streaming SHA-256.  Returns a new context; never NULL. */
+struct sha256 *sha256_new(void);
+void sha256_update(struct sha256 *h, const void *p, size_t n);
+/* Writes 32 bytes and frees the context. */
+void sha256_final(struct sha256 *h, unsigned char out[32]);
+/* One shot, hex (65 bytes). */
+void sha256_hex(const void *p, size_t n, char out[65]);
+/* Hash a whole file; 0 or -1 with err.  *bytes gets the size. */
+int sha256_file(const char *path, char out[65], unsigned long long *bytes,
+                struct assay_err *err);
+
+/* ---- Ed25519 (for attestations) ---- */
+struct sign_key;
+/* Load a PEM private key (sign) or public key (verify).  NULL with err
+ * (ASSAY_EKEY) when unreadable or not Ed25519. */
+struct sign_key *sign_key_load_private(const char *path, struct assay_err *err);
+struct sign_key *sign_key_load_public(const char *path, struct assay_err *err);
+void sign_key_free(struct sign_key *k);
+/* Signature into sig (64 bytes).  0 or -1 with err. */
+int sign_ed25519(struct sign_key *k, const void *msg, size_t n,
+                 unsigned char sig[64], struct assay_err *err);
+/* 1 valid, 0 invalid. */
+int verify_ed25519(struct sign_key *k, const void *msg, size_t n,
+                   const unsigned char *sig, size_t siglen);
+/* SHA-256 (hex) of the DER public key: a key id. */
+void sign_key_id(struct sign_key *k, char out[65]);
+
+/* Base64 (standard alphabet, padded).  Returns a new string; caller
+ * frees.  decode returns NULL on bad input; *n gets the length. */
+char *base64_encode(const void *p, size_t n);
+unsigned char *base64_decode(const char *s, size_t *n);
+
+#endif

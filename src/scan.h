@@ -1,0 +1,88 @@
+/* scan.h -- the one streaming pass (pipeline driver).
+ *
+ *   bytes --> reader --> rows --> sinks (profile, rules, bias, identity)
+ *      \--> SHA-256 (own thread)
+ *
+ * scan_open() reads the header so that callers can resolve column names
+ * (and fail on unknown ones) before any data is read; scan_run() reads
+ * the data once and feeds every row to every sink.
+ *
+ * Parallelism: a large regular file is mapped and cut into record-aligned
+ * parts, one per worker; each sink gets one state per worker, fed rows in
+ * order, then merged into the sink in part order (so "first N samples"
+ * stay the first N).  Record and line numbers seen by a worker are
+ * relative to its part: merge() receives the offsets to add.
+ *
+ * How to add a sink: fill a struct scan_sink with its functions and call
+ * scan_add_sink() between scan_open() and scan_run(). */
+#ifndef ASSAY_SCAN_H
+#define ASSAY_SCAN_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include "row.h"
+#include "status.h"
+
+struct scan_sink {
+    const char *name;
+    void *self;
+    /* A new per-worker state; the sink owns it. */
+    void *(*worker_new)(void *self, unsigned worker);
+    /* One record.  Return 0, or -1 with err filled to stop the scan. */
+    int (*row)(void *ws, const struct row *row, struct assay_err *err);
+    /* Fold a worker state into self (called in part order, worker 0
+     * first) and free it.  rec_off/line_off: add to the worker's record
+     * and line numbers to make them absolute. */
+    void (*merge)(void *self, void *ws, uint64_t rec_off, uint64_t line_off);
+};
+
+struct scan_opts {
+    char delim;                 /* 0: from the file name (.tsv: tab) */
+    unsigned threads;           /* 0: automatic (number of cores, max 2) */
+    int progress;               /* 1: progress on stderr (a terminal) */
+    size_t max_field;           /* 0: default */
+};
+#define SCAN_OPTS_INIT { 0, 0, 0, 0 }
+
+struct scan_info {
+    char sha256[65];            /* hex of the raw (compressed) bytes */
+    uint64_t bytes;
+    uint64_t rows;              /* data records, header excluded */
+    uint64_t lines;             /* physical lines */
+    int64_t mtime_ns;           /* 0 for stdin */
+    int regular;                /* 1: a regular file (can be re-read) */
+    int compressed;             /* 1: gzip input */
+};
+
+struct scan;
+
+/* Open a dataset ("-" is stdin; *.gz is decompressed) and read its
+ * header.  Returns NULL with err filled. */
+struct scan *scan_open(const char *path, const struct scan_opts *opts,
+                       struct assay_err *err);
+void scan_free(struct scan *s);
+
+/* Header: borrowed, valid until scan_free(). */
+size_t scan_ncols(const struct scan *s);
+const char *scan_colname(const struct scan *s, size_t i);
+/* Index of a column by name (the first one wins on duplicate names), or
+ * -1.  */
+long scan_col(const struct scan *s, const char *name);
+const char *scan_path(const struct scan *s);
+
+void scan_add_sink(struct scan *s, const struct scan_sink *sink);
+
+/* Read all data records; 0 or -1 with err. */
+int scan_run(struct scan *s, struct assay_err *err);
+const struct scan_info *scan_info(const struct scan *s);
+
+/* Second look: re-read a regular file from the start, calling fn for
+ * every data record (one thread).  Used only when a sort-based check
+ * (unique, duplicate_rows) found failures and needs their samples.
+ * Returns 0, -1 with err, or ASSAY_EINPUT-free 1 when the input cannot
+ * be re-read (stdin, a pipe). */
+int scan_rescan(struct scan *s, int (*fn)(void *ctx, const struct row *row),
+                void *ctx, struct assay_err *err);
+
+#endif

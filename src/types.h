@@ -1,0 +1,48 @@
+/* types.h -- the value types of DESIGN.md, parsed from field text.
+ *
+ * One definition of "parses as" for rules, profile and expressions:
+ *  integer   optional sign and digits, fits int64 (no spaces, no '+'?
+ *            a leading '+' is accepted, as in SQL)
+ *  number    a finite decimal or scientific literal ("1", "-2.5", "1e3",
+ *            ".5", "5."); no inf/nan, no hex, no spaces
+ *  boolean   true/false/1/0, any case
+ *  date      YYYY-MM-DD, a valid calendar date
+ *  timestamp YYYY-MM-DD[T ]HH:MM:SS[.frac][Z|+HH:MM|-HH:MM], offset
+ *            hours 00-23; compared in UTC; no offset means UTC
+ * All functions take (p, n) and return 1 if the text parses, else 0;
+ * the value goes to *out.  Dates and timestamps become microseconds since
+ * 1970-01-01T00:00:00Z (a date is midnight UTC of its day). */
+#ifndef ASSAY_TYPES_H
+#define ASSAY_TYPES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum vtype {
+    VT_STRING = 0, VT_INTEGER, VT_NUMBER, VT_BOOLEAN, VT_DATE, VT_TIMESTAMP,
+    VT_COUNT
+};
+
+/* "integer" -> VT_INTEGER; -1 if unknown. */
+int vtype_from_name(const char *name);
+const char *vtype_name(enum vtype t);
+
+int parse_int64(const char *p, size_t n, int64_t *out);
+int parse_number(const char *p, size_t n, double *out);
+int parse_bool(const char *p, size_t n, int *out);
+int parse_date(const char *p, size_t n, int64_t *usec);
+int parse_timestamp(const char *p, size_t n, int64_t *usec);
+
+/* Parse as type t: numeric types give *d, integer also *i, boolean *i,
+ * date/timestamp *i (usec).  VT_STRING always parses. */
+struct value {
+    enum vtype type;
+    int64_t i;
+    double d;
+};
+int parse_as(enum vtype t, const char *p, size_t n, struct value *out);
+
+/* Number of UTF-8 characters (invalid bytes count one each). */
+size_t utf8_chars(const char *p, size_t n);
+
+#endif
