@@ -37,6 +37,10 @@ struct scan_sink {
     void (*merge)(void *self, void *ws, uint64_t rec_off, uint64_t line_off);
 };
 
+/* Line numbers: every worker's rows carry absolute line numbers (the scan
+ * counts the lines before each part first), so line_off is always 0;
+ * record numbers are relative to the part (rec_off is needed). */
+
 struct scan_opts {
     char delim;                 /* 0: from the file name (.tsv: tab) */
     unsigned threads;           /* 0: automatic (number of cores, max 2) */
