@@ -14,8 +14,9 @@
  *              to can craft a different record with the same key.  The
  *              file SHA-256 is the cryptographic identity.
  *  schema_hash SHA-256 of the canonical JSON list of {name, type} of the
- *              columns in order (type: the declared type when a rules file
- *              gives one, else the type inferred by the profile).
+ *              columns in order, type being the type the profile infers
+ *              from the data (so it is a function of the bytes alone and
+ *              every command computes the same value).
  *
  * The same keys give duplicate_rows: a record whose key equals an
  * earlier record's (records with a wrong field count are left out). */
