@@ -1,0 +1,15 @@
+#!/usr/bin/env python3
+"""measure.py LABEL BYTES CMD... -- run CMD once, print wall time, MB/s and
+peak RSS (from the kernel's rusage of the child, no extra tools)."""
+import os, resource, subprocess, sys, time
+
+label, nbytes, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+t0 = time.monotonic()
+p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+dt = time.monotonic() - t0
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+# ru_maxrss is the largest child so far: run one command per process.
+print("%-44s %8.2f s %9.1f MB/s %8.1f MB peak  (exit %d)"
+      % (label, dt, nbytes / dt / 1e6, ru.ru_maxrss / 1024.0, p.returncode))
+if p.returncode not in (0, 1):
+    sys.stderr.write(p.stderr.decode(errors="replace")[-2000:])

@@ -1,0 +1,37 @@
+#!/bin/sh
+# bench/run.sh -- `make bench`: assay against the baselines on the same
+# 1 GB file (gen_dataset.py --rows 8000000 --seed 1), one run each,
+# side by side: time, throughput, peak memory.  Not a test: numbers only.
+#   BENCH_ROWS=800000 make bench     # a quicker 100 MB run
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+ROWS=${BENCH_ROWS:-8000000}
+OUT=${BENCH_DIR:-/tmp/assay-bench}
+GEN="$TOP/../shared/bench/gen_dataset.py"
+F="$OUT/bench-$ROWS.csv"
+M="python3 $TOP/bench/measure.py"
+mkdir -p "$OUT"
+if [ ! -f "$F" ]; then
+    [ -f "$GEN" ] || { echo "bench: $GEN not found"; exit 1; }
+    echo "generating $F ($ROWS rows) ..."
+    python3 "$GEN" --rows "$ROWS" --seed 1 -o "$F.tmp" && mv "$F.tmp" "$F"
+fi
+B=$(stat -c %s "$F")
+cat "$F" > /dev/null                     # warm the page cache
+echo "file: $F ($B bytes), $(nproc) cores"
+echo
+$M "openssl dgst -sha256" "$B" openssl dgst -sha256 "$F"
+if cc -O2 -o "$OUT/csvparse" "$TOP/bench/csvparse.c" -I"$TOP/src" \
+      "$TOP/src/read_csv.c" "$TOP/src/status.c" "$TOP/src/util.c" -lcsv \
+      2>/dev/null; then
+    $M "libcsv parse-only (byte-exact)" "$B" "$OUT/csvparse" --libcsv "$F"
+    $M "assay reader parse-only (fast path)" "$B" "$OUT/csvparse" "$F"
+fi
+$M "assay hash (sha256+row digest+profile)" "$B" "$TOP/assay" hash "$F"
+$M "assay check (example rules, 1 thread)" "$B" "$TOP/assay" check "$F" \
+    --rules "$TOP/examples/churn/rules.yml" --no-record --threads 1
+$M "assay check (example rules)" "$B" "$TOP/assay" check "$F" \
+    --rules "$TOP/examples/churn/rules.yml" --no-record
+[ -f "$TOP/bench/bias.sh" ] && sh "$TOP/bench/bias.sh"
+[ -f "$TOP/bench/lineage_graph.sh" ] && sh "$TOP/bench/lineage_graph.sh"
+exit 0
