@@ -67,10 +67,10 @@ char *xasprintf(const char *fmt, ...)
 {
     va_list ap;
     int n;
-    char *p;
+    char *p, one[1];
 
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(one, sizeof(one), fmt, ap);
     va_end(ap);
     if (n < 0)
         n = 0;
@@ -121,9 +121,10 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 {
     va_list ap;
     int n;
+    char one[1];
 
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(one, sizeof(one), fmt, ap);
     va_end(ap);
     if (n <= 0)
         return;
