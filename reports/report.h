@@ -1,0 +1,55 @@
+/* report.h -- output writers for the `assay check` document.
+ *
+ * Every writer reads the same model: the `assay check` JSON document of
+ * DESIGN.md ({"tool", "dataset", "rules", "verdict", "results",
+ * "profile", "bias"}), any part of which may be absent (a bias-only run
+ * is the same shape with "results": []).  Formats: text, json, junit,
+ * sarif, github, markdown, codequality, html (reports/writers.c holds
+ * the table).  Writers never print to stderr and never exit: they write
+ * to the FILE* they are given and return -1 with err (ASSAY_EIO) when
+ * that fails.
+ *
+ * Layer: reports/ uses src/ core headers only (json, util, status,
+ * crypto), never rules/ or lineage/. */
+#ifndef ASSAY_REPORT_H
+#define ASSAY_REPORT_H
+
+#include <stdio.h>
+#include "status.h"
+
+struct json_t;
+
+struct report_opts {
+    int color;                  /* text: ANSI colours (caller decides:
+                                   use_color(fileno(fp))) */
+    const char *data_path;      /* data file for locations (SARIF, Code
+                                   Quality, GitHub, JUnit); NULL: the
+                                   document's dataset.path */
+    const char *timestamp;      /* RFC 3339 UTC "2026-11-22T07:15:35Z";
+                                   NULL: now_rfc3339() (which honours
+                                   SOURCE_DATE_EPOCH) */
+    const char *step_summary;   /* github: append a Markdown summary to
+                                   this file (the caller passes
+                                   $GITHUB_STEP_SUMMARY); NULL: none */
+    const char *hostname;       /* junit testsuite@hostname; NULL:
+                                   "localhost" */
+};
+
+#define REPORT_OPTS_INIT { 0, NULL, NULL, NULL, NULL }
+
+/* 1 if fmt names a writer ("text", "json", ...), else 0. */
+int report_known(const char *fmt);
+/* "text, json, junit, ..." for usage messages.  Borrowed, static. */
+const char *report_format_list(void);
+/* Usual file extension of a format (".xml" for junit, ".sarif" ...);
+ * NULL for an unknown format.  Borrowed, static. */
+const char *report_extension(const char *fmt);
+
+/* Write doc (borrowed) in format fmt to fp.  o may be NULL (defaults).
+ * Returns 0, or -1 with err: ASSAY_EUSAGE for an unknown format,
+ * ASSAY_EIO when fp (or the step summary file) cannot be written.
+ * fp is flushed, not closed. */
+int report_write(const char *fmt, const struct json_t *doc, FILE *fp,
+                 const struct report_opts *o, struct assay_err *err);
+
+#endif
