@@ -221,7 +221,13 @@ void esc_gh_prop(struct buf *b, const char *s, size_t max)
     esc_each(b, s, max, gh_one, 1);
 }
 
-/* ---- Markdown (CommonMark + GFM tables) ---- */
+/* ---- Markdown (CommonMark + GFM tables) ----
+ * Escaped: what can open an inline construct or end a table cell
+ * anywhere in a line (code, emphasis, links, images, raw HTML, entities,
+ * strikethrough, cells) and GitHub's math ($), mentions (@) and issue
+ * references (#).  Characters that matter only at the start of a line
+ * (+ - = . digits) are left alone: values are never written there. */
+#define MD_SPECIAL "\\`*_[]#!|<>&~$@"
 
 static void md_one(struct buf *b, unsigned cp, const unsigned char *p,
                    size_t k, int flag)
@@ -246,8 +252,7 @@ static void md_one(struct buf *b, unsigned cp, const unsigned char *p,
         buf_release(&tmp);
         return;
     }
-    if (cp < 0x80 && strchr("!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~",
-                            (int)cp) != NULL) {
+    if (cp < 0x80 && strchr(MD_SPECIAL, (int)cp) != NULL) {
         buf_addc(b, '\\');
         buf_addc(b, (char)cp);
         return;

@@ -258,7 +258,8 @@ void item_detail(struct buf *b, const struct ritem *it, size_t max_samples,
                  const char *indent)
 {
     const struct json_t *samples = j_get(it->obj, "samples");
-    const struct json_t *s;
+    const struct json_t *lim = j_get(it->obj, "limit");
+    const struct json_t *s, *obs;
     struct buf t = BUF_INIT;
     size_t i, n = j_len(samples);
 
@@ -280,17 +281,16 @@ void item_detail(struct buf *b, const struct ritem *it, size_t max_samples,
     if (t.len > 0)
         buf_printf(b, "\n%s%s", indent, buf_cstr(&t));
     buf_reset(&t);
-    if (j_get(it->obj, "observed") != NULL ||
-        j_get(it->obj, "value") != NULL) {
-        fmt_value(&t, j_get(it->obj, "observed") != NULL ?
-                  j_get(it->obj, "observed") : j_get(it->obj, "value"));
+    obs = j_get(it->obj, it->bias != NULL ? "value" : "observed");
+    if (obs != NULL && !j_is_null(obs)) {
+        fmt_value(&t, obs);
         buf_printf(b, "\n%s%s: ", indent, it->bias != NULL ? "value" :
                    "observed");
         esc_display(b, buf_cstr(&t), VALUE_CAP);
         buf_reset(&t);
     }
-    if (j_get(it->obj, "limit") != NULL) {
-        fmt_value(&t, j_get(it->obj, "limit"));
+    if (lim != NULL && !j_is_null(lim)) {
+        fmt_value(&t, lim);
         buf_printf(b, "\n%slimit: ", indent);
         esc_display(b, buf_cstr(&t), VALUE_CAP);
         buf_reset(&t);

@@ -133,9 +133,10 @@ void esc_html(struct buf *b, const char *s, size_t max);
 void esc_gh_data(struct buf *b, const char *s, size_t max);
 /* GitHub workflow command property: as data, plus : , as %3A %2C. */
 void esc_gh_prop(struct buf *b, const char *s, size_t max);
-/* Markdown inline text that is safe in a GFM table cell: every ASCII
- * punctuation character backslash-escaped (so | * _ < & ` [ ... are
- * literal), line breaks and other controls shown as \n \r \t \xHH. */
+/* Markdown inline text that is safe in a GFM table cell, never at the
+ * start of a line: \ ` * _ [ ] # ! | < > & ~ $ @ backslash-escaped,
+ * line breaks and other controls shown as \n \r \t \xHH (the
+ * display form, whose backslashes are escaped again). */
 void esc_md(struct buf *b, const char *s, size_t max);
 /* Display form for terminals and plain text: controls (C0, DEL, C1)
  * shown as \n \r \t \e \xHH and a backslash doubled, so data can neither
