@@ -580,7 +580,9 @@ static int relook_row(void *ctx, const struct row *row)
     struct checker *ck = rl->ck;
     size_t j;
 
-    if (rl->done == rl->n || row->nfields != ck->nfields)
+    if (rl->done == rl->n)
+        return 1;                       /* all samples found: stop */
+    if (row->nfields != ck->nfields)
         return 0;
     for (j = 0; j < rl->n; j++) {
         size_t i = rl->idx[j];
@@ -602,7 +604,7 @@ static int relook_row(void *ctx, const struct row *row)
         if (sl->n >= sl->max)
             rl->done++;
     }
-    return 0;
+    return rl->done == rl->n;
 }
 
 int checker_finish_with(struct checker *ck, rescan_fn rescan, void *src,

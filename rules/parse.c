@@ -79,6 +79,12 @@ const char *rules_suggest(const char *word, const char *const *cands,
 
     for (i = 0; i < n; i++) {
         size_t dd = edit_distance(word, cands[i]);
+        size_t lc = strlen(cands[i]);
+
+        /* "uniq" for unique, "warning" for warn: a prefix is close. */
+        if (MIN(len, lc) >= 3 && strncasecmp(word, cands[i],
+                                             MIN(len, lc)) == 0)
+            dd = MIN(dd, (size_t)1);
 
         if (dd < bestd) {
             bestd = dd;
@@ -375,8 +381,8 @@ static int parse_severity(struct rparse *rp, const struct ynode *v,
     }
     rules_did_you_mean(hint, sizeof(hint), v->str, severities,
                        ARRAY_SIZE(severities));
-    return rp_fail(rp, v, "unknown severity '%s' (expected info, warn or "
-                   "fail)%s", v->str, hint);
+    return rp_fail(rp, v, "unknown severity '%s'%s", v->str, hint[0] ? hint
+                   : " (expected info, warn or fail)");
 }
 
 static int common_keys(struct rparse *rp, const struct ynode *item,
@@ -542,8 +548,9 @@ static int parse_type(struct rparse *rp, const struct ynode *v, int *type)
     for (i = 0; i < VT_COUNT; i++)
         names[i] = vtype_name((enum vtype)i);
     rules_did_you_mean(hint, sizeof(hint), v->str, names, VT_COUNT);
-    return rp_fail(rp, v, "unknown type '%s' (expected integer, number, "
-                   "string, boolean, date or timestamp)%s", v->str, hint);
+    return rp_fail(rp, v, "unknown type '%s'%s", v->str, hint[0] ? hint :
+                   " (expected integer, number, string, boolean, date or "
+                   "timestamp)");
 }
 
 static int parse_column(struct rparse *rp, const struct ynode *m)

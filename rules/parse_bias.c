@@ -168,8 +168,9 @@ static int parse_limit(struct rparse *rp, const struct ynode *key,
         if (strcmp(v->str, l->severity) != 0) {
             rules_did_you_mean(hint, sizeof(hint), v->str, sevs,
                                ARRAY_SIZE(sevs));
-            return rp_fail(rp, v, "unknown severity '%s' (expected info, "
-                           "warn or fail)%s", v->str, hint);
+            return rp_fail(rp, v, "unknown severity '%s'%s", v->str,
+                           hint[0] ? hint : " (expected info, warn or "
+                           "fail)");
         }
     }
     return 0;

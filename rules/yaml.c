@@ -273,8 +273,8 @@ static int refuse_extras(struct loader *ld, const yaml_event_t *ev)
     switch (ev->type) {
     case YAML_ALIAS_EVENT:
         return fail_at(ld, &ev->start_mark,
-                       "aliases are not supported (no anchors or '*' "
-                       "references in rules files)");
+                       "anchors and aliases are not supported in rules "
+                       "files");
     case YAML_SCALAR_EVENT:
         anchor = ev->data.scalar.anchor;
         tag = ev->data.scalar.tag;
@@ -292,8 +292,8 @@ static int refuse_extras(struct loader *ld, const yaml_event_t *ev)
     }
     if (anchor != NULL)
         return fail_at(ld, &ev->start_mark,
-                       "anchors are not supported (no '&' anchors or "
-                       "aliases in rules files)");
+                       "anchors and aliases are not supported in rules "
+                       "files");
     if (tag != NULL) {
         char msg[160];
 
