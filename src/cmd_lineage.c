@@ -631,12 +631,19 @@ static void text_verify(const struct json_t *doc)
         printf("database  %s\n", db);
     if (p != NULL && !j_is_null(p))
         printf("ledger   %s\n", str(p, "message"));
-    printf("%s: %lld ledger entries (head %s), %lld paths checked%s\n",
-           j_is_true(j_get(doc, "ok")) ? "ok" : "FAILED",
-           j_integer(j_get(ledger, "entries")),
-           str(j_get(ledger, "head"), "hash"),
-           j_integer(j_get(paths, "checked")),
-           j_is_true(j_get(paths, "full")) ? " (full re-hash)" : "");
+    if (j_is_true(j_get(doc, "ok")))
+        printf("ok: %lld ledger entries (head %s), %lld paths checked%s\n",
+               j_integer(j_get(ledger, "entries")),
+               str(j_get(ledger, "head"), "hash"),
+               j_integer(j_get(paths, "checked")),
+               j_is_true(j_get(paths, "full")) ? " (full re-hash)" : "");
+    else
+        printf("FAILED: %zu changed and %zu missing of %lld paths; "
+               "ledger %s\n", j_len(j_get(paths, "changed")),
+               j_len(j_get(paths, "missing")),
+               j_integer(j_get(paths, "checked")),
+               j_is_true(j_get(ledger, "ok")) ? "intact" :
+               "does not match (see above)");
 }
 
 static int do_verify(const struct sub *s, struct optset *os)
