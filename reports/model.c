@@ -270,17 +270,20 @@ void item_detail(struct buf *b, const struct ritem *it, size_t max_samples,
         buf_adds(b, ", column ");
         esc_display(b, it->column, VALUE_CAP);
     }
-    buf_printf(b, "): %s", it->status);
-    if (it->cls != IC_PASS)
-        buf_printf(b, " (severity %s)", it->severity);
+    /* The outcome: counts when there are any, else a word. */
+    buf_adds(b, "): ");
+    if (it->cls != IC_ERROR)
+        fmt_counts(&t, it);
+    if (t.len > 0)
+        buf_adds(b, buf_cstr(&t));
+    else
+        buf_adds(b, it->cls == IC_ERROR ? "could not be evaluated" :
+                 it->cls == IC_PASS ? "passed" : "failed");
+    buf_reset(&t);
     if (it->message != NULL) {
         buf_printf(b, "\n%s", indent);
         esc_display(b, it->message, 4 * VALUE_CAP);
     }
-    fmt_counts(&t, it);
-    if (t.len > 0)
-        buf_printf(b, "\n%s%s", indent, buf_cstr(&t));
-    buf_reset(&t);
     obs = j_get(it->obj, it->bias != NULL ? "value" : "observed");
     if (obs != NULL && !j_is_null(obs)) {
         fmt_value(&t, obs);

@@ -105,7 +105,8 @@ void fmt_facet(struct buf *b, const struct json_t *f);
 void fmt_counts(struct buf *b, const struct ritem *it);
 
 /* Multi-line plain-text detail of an item: first line "ID (KIND, column
- * C): STATUS", then message, counts, observed and limit, and up to
+ * C): 12 of 999 failed" (or "failed", "passed", "could not be
+ * evaluated"), then the message, observed (bias: value), limit, and up to
  * max_samples samples as `line 1042 (record 1040): "212"` (values in
  * display form, so the text holds no control characters other than the
  * newlines between lines).  indent is put before every line but the

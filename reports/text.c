@@ -10,6 +10,7 @@
 #include "report_int.h"
 
 #define TEXT_SAMPLES 3
+#define PASS_WIDTH 40           /* ids longer than this are not aligned */
 #define INDENT "       "
 
 static const char *const colors[IC_COUNT] = {
@@ -158,21 +159,29 @@ static void passes(struct buf *b, const struct report_ctx *ctx,
 {
     const struct ritem *it;
     struct buf t = BUF_INIT;
-    size_t i;
+    size_t i, n, start, width = 0;
 
     if (ctx->count[IC_PASS] == 0)
         return;
+    /* One line each, ids padded to a column (up to PASS_WIDTH). */
+    for (i = ctx->nitems - ctx->count[IC_PASS]; i < ctx->nitems; i++) {
+        n = strlen(ctx->items[ord[i]].id);
+        if (n > width && n <= PASS_WIDTH)
+            width = n;
+    }
     buf_printf(b, "\npassed (%zu):\n", ctx->count[IC_PASS]);
     for (i = ctx->nitems - ctx->count[IC_PASS]; i < ctx->nitems; i++) {
         it = &ctx->items[ord[i]];
         buf_adds(b, "  ");
         paint(b, ctx, colors[IC_PASS], "ok");
         buf_adds(b, "  ");
+        start = b->len;
         esc_display(b, it->id, VALUE_CAP);
         buf_reset(&t);
         fmt_counts(&t, it);
         if (t.len > 0) {
-            buf_adds(b, "  ");
+            for (n = b->len - start; n < width + 2; n++)
+                buf_addc(b, ' ');
             paint(b, ctx, DIM, buf_cstr(&t));
         }
         buf_addc(b, '\n');
@@ -190,10 +199,11 @@ int text_write(struct buf *out, const struct report_ctx *ctx,
     problems(out, ctx, ord);
     bias(out, ctx);
     passes(out, ctx, ord);
-    buf_printf(out, "\n%s: %zu failed, %zu errors, %zu warnings, "
+    buf_printf(out, "\n%s: %zu failed, %zu error%s, %zu warning%s, "
                "%zu info, %zu passed\n", verdict_word(ctx->verdict),
                ctx->count[IC_FAIL], ctx->count[IC_ERROR],
-               ctx->count[IC_WARN], ctx->count[IC_INFO],
+               ctx->count[IC_ERROR] == 1 ? "" : "s", ctx->count[IC_WARN],
+               ctx->count[IC_WARN] == 1 ? "" : "s", ctx->count[IC_INFO],
                ctx->count[IC_PASS]);
     free(ord);
     return 0;

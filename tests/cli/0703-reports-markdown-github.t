@@ -91,7 +91,7 @@ for f in $FIXTURES; do
     is "$(shape "$T/$f.github")" ok "$f: annotations, then the fenced report"
 done
 x=$(cat "$T/fail.github")
-like "$x" '^::error file=data/train.csv,line=1042,title=assay FAIL%3A age.range::age.range \(range, column age\): fail \(severity fail\)%0A' \
+like "$x" '^::error file=data/train.csv,line=1042,title=assay FAIL%3A age.range::age.range \(range, column age\): 12 of 999 failed%0A' \
     "::error with file, line, title and an escaped message"
 like "$x" '^::warning file=data/train.csv,line=8,title=assay WARN%3A age.not_null::' \
     "warnings as ::warning"

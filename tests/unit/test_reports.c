@@ -408,17 +408,21 @@ static void test_text(void **state)
     (void)state;
     assert_true(strncmp(s, "assay: FAIL  churn_train (data/train.csv)",
                         41) == 0);
-    assert_has(s, "ERROR  notes.length (length, column notes): error");
-    assert_has(s, "FAIL   age.range (range, column age): fail");
-    assert_has(s, "12 of 999 failed");
+    assert_has(s, "ERROR  notes.length (length, column notes): could not be "
+               "evaluated\n       column 'notes' is missing\n");
+    assert_has(s, "FAIL   age.range (range, column age): 12 of 999 failed\n"
+               "       12 values out of range [18, 120]\n"
+               "       observed: min -3, max 212\n"
+               "       limit: min 18, max 120\n");
     assert_has(s, "line 1042 (record 1040): \"212\"");
     assert_has(s, "line 1200 (record 1198): \"150\"");
     assert_lacks(s, "\"999\"");             /* only 3 samples */
     assert_has(s, "(2 more samples)");
     assert_has(s, "WARN   age.not_null");
     assert_has(s, "INFO   zip.pattern");
-    assert_has(s, "  ok  gender.allowed  0 of 1000 failed");
-    assert_has(s, "FAIL: 5 failed, 1 errors, 1 warnings, 1 info, 2 passed");
+    assert_has(s, "  ok  row_count       0 of 1 failed\n"
+               "  ok  gender.allowed  0 of 1000 failed\n");
+    assert_has(s, "FAIL: 5 failed, 1 error, 1 warning, 1 info, 2 passed");
     /* the error comes before the failures */
     assert_true(strstr(s, "notes.length") < strstr(s, "age.range"));
     assert_lacks(s, "\033[");
@@ -474,9 +478,8 @@ static void test_junit(void **state)
                "time=\"0\">\n      <failure type=\"fail\" "
                "message=\"12 values out of range [18, 120]\">");
     assert_has(s, "message=\"12 values out of range [18, 120]\">age.range "
-               "(range, column age): fail (severity fail)\n12 values out of "
-               "range [18, 120]\n12 of 999 failed\nobserved: min -3, max "
-               "212\nlimit: min 18, max 120\nline 1042 (record 1040): "
+               "(range, column age): 12 of 999 failed\n12 values out of "
+               "range [18, 120]\nobserved: min -3, max 212\nlimit: min 18, max 120\nline 1042 (record 1040): "
                "\"212\"\n");
     assert_has(s, "line 1400 (record 1398): \"130\"</failure>");
     assert_has(s, "<failure type=\"warn\"");
@@ -560,8 +563,8 @@ static void test_github(void **state)
 
     (void)state;
     assert_has(s, "::error file=data/train.csv,line=1042,title=assay FAIL%3A "
-               "age.range::age.range (range, column age): fail (severity "
-               "fail)%0A12 values out of range [18, 120]%0A");
+               "age.range::age.range (range, column age): 12 of 999 failed%0A"
+               "12 values out of range [18, 120]%0A");
     assert_has(s, "::warning file=data/train.csv,line=8,title=assay WARN%3A "
                "age.not_null::");
     assert_has(s, "::notice file=data/train.csv,line=33,");
