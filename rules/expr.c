@@ -30,6 +30,10 @@
 #include "expr.h"
 #include "rules_int.h"
 
+/* Parser recursion (about two per parenthesis or 'not'): bounds the C
+ * stack at compile and evaluation time. */
+enum { EXPR_MAX_DEPTH = 256 };
+
 enum ty { TY_NULL = 0, TY_BOOL, TY_NUM, TY_STR, TY_TIME };
 
 static const char *const ty_name[] = {
@@ -749,7 +753,7 @@ static int parse_primary(struct cp *c)
     size_t off = c->off;
     int k;
 
-    if (++c->depth > 200)
+    if (++c->depth > EXPR_MAX_DEPTH)
         return cp_fail(c, off, "expression is nested too deeply");
     switch (c->tok) {
     case K_NUM:
@@ -817,7 +821,7 @@ static int parse_unary(struct cp *c)
         return parse_primary(c);
     if (lex(c) < 0)
         return -1;
-    if (++c->depth > 200)
+    if (++c->depth > EXPR_MAX_DEPTH)
         return cp_fail(c, off, "expression is nested too deeply");
     a = parse_unary(c);
     c->depth--;
@@ -1045,7 +1049,7 @@ static int parse_not(struct cp *c)
         return parse_cmp(c);
     if (lex(c) < 0)
         return -1;
-    if (++c->depth > 200)
+    if (++c->depth > EXPR_MAX_DEPTH)
         return cp_fail(c, off, "expression is nested too deeply");
     a = parse_not(c);
     c->depth--;
@@ -1076,7 +1080,7 @@ static int parse_or(struct cp *c)
 {
     int a, b;
 
-    if (++c->depth > 200)
+    if (++c->depth > EXPR_MAX_DEPTH)
         return cp_fail(c, c->off, "expression is nested too deeply");
     a = parse_and(c);
     while (a >= 0 && c->tok == K_OR) {
