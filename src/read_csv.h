@@ -26,9 +26,11 @@
 #include "status.h"
 
 struct csv_opts {
-    char delim;                 /* ',' by default; '\t' for TSV */
-    size_t max_field;           /* bytes; 0 = default (64 MiB) */
-    size_t max_record;          /* bytes; 0 = default (256 MiB) */
+    char delim;                 /* ',' by default; '\t' for TSV (NUL, '"',
+                                   CR and LF are read as ',') */
+    size_t max_field;           /* bytes; 0 = default (1 MiB) */
+    size_t max_record;          /* bytes, terminator excluded; 0 = default
+                                   (16 MiB, or 16 * max_field if larger) */
     int skip_bom;               /* drop a leading UTF-8 BOM (default 1) */
     uint64_t first_line;        /* line number of the first byte fed (1) */
     uint64_t first_record;      /* number given to the first record (0:
@@ -56,14 +58,16 @@ int csv_reader_feed(struct csv_reader *r, const char *p, size_t n,
  * quote is an error.  Same returns as csv_reader_feed(). */
 int csv_reader_finish(struct csv_reader *r, struct assay_err *err);
 
-/* Records and physical lines seen so far (lines: terminators consumed). */
+/* Records and physical lines seen so far (lines: terminators consumed,
+ * so a last line without one is not counted). */
 uint64_t csv_reader_records(const struct csv_reader *r);
 uint64_t csv_reader_lines(const struct csv_reader *r);
 /* 1 if the parser is between records (nothing buffered, not in quotes). */
 int csv_reader_at_boundary(const struct csv_reader *r);
 
 /* Parse only with libcsv (no fast path): used by tests to check that the
- * fast scanner and libcsv agree. */
+ * fast scanner and libcsv agree.  Call it before the first feed (it takes
+ * effect at the next record boundary). */
 void csv_reader_force_libcsv(struct csv_reader *r, int on);
 
 #endif
