@@ -433,6 +433,97 @@ static void test_random_differential(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* Well-formed CSV of about n bytes: quoted and unquoted fields, "" and
+ * line ends inside quotes, LF, CRLF and (rarely) lone CR terminators,
+ * blank lines, bytes >= 0x80.  Returns a new buffer; caller frees. */
+static char *clean_csv(uint64_t *s, size_t n, size_t *len)
+{
+    struct buf b = BUF_INIT;
+    size_t j, k;
+
+    while (b.len < n) {
+        size_t nf = 1 + rnd(s) % 12;
+
+        for (j = 0; j < nf; j++) {
+            size_t fl = rnd(s) % 40;
+
+            if (j > 0)
+                buf_addc(&b, ',');
+            if (rnd(s) % 3 == 0) {
+                buf_addc(&b, '"');
+                for (k = 0; k < fl; k++) {
+                    uint64_t x = rnd(s) % 40;
+
+                    if (x == 0)
+                        buf_add(&b, "\"\"", 2);
+                    else if (x == 1)
+                        buf_addc(&b, "\n\r,"[rnd(s) % 3]);
+                    else if (x == 2)
+                        buf_add(&b, "\r\n", 2);
+                    else
+                        buf_addc(&b, (char)('a' + x % 26));
+                }
+                buf_addc(&b, '"');
+            } else {
+                for (k = 0; k < fl; k++)
+                    buf_addc(&b, rnd(s) % 50 == 0 ? (char)0xc3 :
+                             (char)('0' + rnd(s) % 40));
+            }
+        }
+        k = rnd(s) % 100;
+        buf_adds(&b, k < 60 ? "\n" : k < 97 ? "\r\n" : k < 99 ? "\r" :
+                 "\n\n\r\n");
+    }
+    *len = b.len;
+    return buf_detach(&b);
+}
+
+/* Larger inputs, so that records cross 4 KiB and 64 KiB feeds and the
+ * carry is filled piece by piece; some with one late defect. */
+static void test_large_differential(void **state)
+{
+    static const long chunks[] = { 0, 4096, 65536, -5000, -70000, 1 };
+    uint64_t s = 777;
+    int iter, bad = 0;
+
+    (void)state;
+    for (iter = 0; iter < 8 && !bad; iter++) {
+        struct csv_opts o = CSV_OPTS_INIT;
+        struct buf ref = BUF_INIT, b = BUF_INIT;
+        size_t n, i;
+        char *data = clean_csv(&s, 50000 + rnd(&s) % 250000, &n);
+        int force;
+
+        if (iter % 2 == 1)
+            data[n - 1 - rnd(&s) % 2000] = "\"\0\r,"[rnd(&s) % 4];
+        if (iter == 6)
+            o.max_field = 30;
+        if (iter == 7)
+            o.max_record = 200;
+        bad = csvd_run(data, n, &o, 0, 0, 1, -1, &ref);
+        for (i = 0; i < ARRAY_SIZE(chunks) && !bad; i++) {
+            for (force = 0; force < 2 && !bad; force++) {
+                if (chunks[i] == 1 && force == 1)
+                    continue;
+                buf_reset(&b);
+                bad = csvd_run(data, n, &o, force, chunks[i], i, -1, &b);
+                if (csvd_diff(&ref, &b) >= 0) {
+                    print_error("large input %d: %s, chunk %ld differs at "
+                                "%ld\n", iter, force ? "libcsv" : "scanner",
+                                chunks[i], csvd_diff(&ref, &b));
+                    bad = 1;
+                }
+            }
+        }
+        if (iter == 0)          /* the clean one is read to its end */
+            assert_non_null(strstr(ref.data, "END records="));
+        buf_release(&ref);
+        buf_release(&b);
+        free(data);
+    }
+    assert_int_equal(bad, 0);
+}
+
 /* Every two-way split of every table case gives the same rows. */
 static void test_every_split(void **state)
 {
@@ -847,6 +938,7 @@ int main(void)
         cmocka_unit_test(test_stop_and_sticky),
         cmocka_unit_test(test_files_differential),
         cmocka_unit_test(test_random_differential),
+        cmocka_unit_test(test_large_differential),
         cmocka_unit_test(test_big_field),
         cmocka_unit_test(test_compas),
         cmocka_unit_test(test_adult),
