@@ -564,8 +564,17 @@ struct store *store_open(const char *path, int mode, struct assay_err *err)
         db_error(st, rc, err, "set pragmas");
         goto fail;
     }
+    /* One read transaction, so that the three values come from the same
+     * state even while another process is creating the schema. */
+    rc = sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        db_error(st, rc, err, "begin");
+        goto fail;
+    }
+    st->in_tx = 1;
     if (check_identity(st, &version, err) < 0)
         goto fail;
+    store_rollback(st);
     if (version < store_schema_version() && migrate(st, err) < 0)
         goto fail;
     return st;

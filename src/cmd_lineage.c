@@ -489,51 +489,94 @@ static void text_impact(const struct json_t *doc)
            j_len(j_get(down, "deployments")));
 }
 
+/* How show prints its lists: one line per element, these fields in
+ * order (text as is, true booleans as the field name, arrays joined).
+ * How to add a list: a row here. */
+static const struct list_fmt {
+    const char *key;
+    const char *fields[5];
+} list_fmts[] = {
+    { "paths", { "seen", "path", "overwrite", "previous" } },
+    { "checks", { "checked", "verdict", "rules_path", "rules_sha256" } },
+    { "produced_by", { "recorded", "transform", "code_rev", "inputs" } },
+    { "derivations", { "recorded", "output", "transform", "code_rev" } },
+    { "inputs", { "role", "sha256", "dataset", "path" } },
+    { "models", { "sha256", "path" } },
+    { "runs", { "id", "name", "status", "role" } },
+    { "deployments", { "env", "deployed", "live" } },
+    { "history", { "deployed", "model", "path" } },
+};
+
+static void text_field(const char *name, struct json_t *v)
+{
+    char joined[512];
+
+    if (v == NULL || j_is_null(v))
+        return;
+    if (j_string(v) != NULL) {
+        printf("  %s", j_string(v));
+    } else if (j_is_array(v)) {
+        join_strings(v, joined, sizeof(joined));
+        printf("  %s", joined);
+    } else if (j_is_number(v)) {
+        printf("  %lld", j_integer(v));
+    } else if (j_is_true(v)) {
+        printf("  %s", name);
+    }
+}
+
+static void text_list(const char *title, const struct json_t *arr)
+{
+    size_t i, k, f;
+
+    for (f = 0; f < ARRAY_SIZE(list_fmts); f++)
+        if (strcmp(list_fmts[f].key, title) == 0)
+            break;
+    printf("%s (%zu):\n", title, j_len(arr));
+    for (i = 0; i < j_len(arr) && f < ARRAY_SIZE(list_fmts); i++) {
+        for (k = 0; k < 5 && list_fmts[f].fields[k] != NULL; k++)
+            text_field(list_fmts[f].fields[k],
+                       j_get(j_at(arr, i), list_fmts[f].fields[k]));
+        putchar('\n');
+    }
+}
+
 /* show: the summary as "key value" lines, then the lists. */
 static void text_show(const struct json_t *doc)
 {
-    static const char *const skip[] = { "paths", "checks", "produced_by",
-                                        "used_by", "inputs", "models",
-                                        "runs", "deployments", "history",
-                                        "model" };
+    struct json_t *d = (struct json_t *)doc, *model = j_get(doc, "model");
+    struct json_t *used = j_get(doc, "used_by");
     void *it;
-    size_t i;
 
-    for (it = j_iter((struct json_t *)doc); it != NULL;
-         it = j_iter_next((struct json_t *)doc, it)) {
-        const char *k = j_iter_key(it);
+    for (it = j_iter(d); it != NULL; it = j_iter_next(d, it)) {
         struct json_t *v = j_iter_value(it);
         char *t;
-        int hide = 0;
 
-        for (i = 0; i < ARRAY_SIZE(skip); i++)
-            hide |= strcmp(k, skip[i]) == 0;
-        if (hide || j_is_null(v))
+        if (j_is_null(v) || j_is_array(v) || j_is_object(v))
             continue;
         t = j_string(v) != NULL ? xstrdup(j_string(v)) : j_dump(v, J_CANON);
-        printf("%-12s %s\n", k, t);
+        printf("%-12s %s\n", j_iter_key(it), t);
         free(t);
     }
-    for (i = 0; i < ARRAY_SIZE(skip); i++) {
-        struct json_t *v = j_get(doc, skip[i]);
-        size_t k;
+    for (it = j_iter(d); it != NULL; it = j_iter_next(d, it))
+        if (j_is_object(j_iter_value(it)) &&
+            strcmp(j_iter_key(it), "used_by") != 0 &&
+            strcmp(j_iter_key(it), "model") != 0) {
+            char *t = j_dump(j_iter_value(it), J_CANON);
 
-        if (v == NULL)
-            continue;
-        if (j_is_object(v)) {
-            char *t = j_dump(v, J_PRETTY);
-
-            printf("%s: %s\n", skip[i], t);
-            free(t);
-            continue;
-        }
-        printf("%s (%zu):\n", skip[i], j_len(v));
-        for (k = 0; k < j_len(v); k++) {
-            char *t = j_dump(j_at(v, k), J_CANON);
-
-            printf("  %s\n", t);
+            printf("%-12s %s\n", j_iter_key(it), t);
             free(t);
         }
+    if (model != NULL)
+        printf("%-12s %s  %s\n", "model", str(model, "sha256"),
+               str(model, "path"));
+    for (it = j_iter(d); it != NULL; it = j_iter_next(d, it))
+        if (j_is_array(j_iter_value(it)))
+            text_list(j_iter_key(it), j_iter_value(it));
+    if (used != NULL) {
+        printf("used by:\n");
+        text_list("derivations", j_get(used, "derivations"));
+        text_list("runs", j_get(used, "runs"));
     }
 }
 
