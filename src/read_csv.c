@@ -767,6 +767,60 @@ static size_t next_nul(struct csv_reader *r, size_t pos)
     return r->nulpos;
 }
 
+/* Bytes of the field libcsv is reading (it holds a maybe-closing quote
+ * in its buffer until the next byte decides). */
+static size_t lc_content(const struct csv_reader *r)
+{
+    return r->cp.entry_pos - (r->cp.pstate == LC_FIELD_MIGHT_HAVE_ENDED);
+}
+
+/* Where to end a libcsv call from pos: at the next NUL, and before any
+ * byte past the byte that would cross the record or field limit (each
+ * byte adds at most one to either), so a limit is caught at its byte. */
+static size_t call_end(struct csv_reader *r, size_t pos)
+{
+    size_t end = next_nul(r, pos), b;
+
+    b = r->rs + r->max_record + 1;
+    if (b < end)
+        end = b;
+    b = pos + r->max_field + 1 - lc_content(r);
+    if (b < end)
+        end = b;
+    if (r->hlim < end && r->hlim > pos)
+        end = r->hlim;
+    r->hlim = SIZE_MAX;
+    return end;
+}
+
+static int lc_call(struct csv_reader *r, size_t pos, size_t end)
+{
+    size_t n = csv_parse(&r->cp, r->w + pos, end - pos, cb_field, cb_row, r);
+
+    if (r->stop)
+        return ST_STOP;
+    if (r->failed)
+        return ST_ERR;
+    if (n < end - pos) {
+        if (csv_error(&r->cp) != CSV_EPARSE) {
+            seterr(&r->err, ASSAY_ENOMEM, "%s: csv parser: %s", r->name,
+                   csv_strerror(csv_error(&r->cp)));
+            r->failed = 1;
+            return ST_ERR;
+        }
+        ensure_open(r);
+        return parse_error(r, pos + n);
+    }
+    if (lc_mid(r)) {
+        ensure_open(r);
+        if (lc_content(r) > r->max_field)
+            return field_too_big(r);
+        if (end - r->rs > r->max_record)
+            return record_too_big(r);
+    }
+    return ST_OK;
+}
+
 /* Feed w[pos..wlen) to libcsv.  Returns ST_FAST when the scanner may take
  * over again (at a record boundary, res->pos). */
 static int slow_window(struct csv_reader *r, const unsigned char *w,
@@ -774,7 +828,8 @@ static int slow_window(struct csv_reader *r, const unsigned char *w,
                        struct wres *res)
 {
     uint64_t rec0 = r->records;
-    size_t end, n, content, b, nul;
+    size_t end;
+    int st;
 
     r->w = w;
     r->wlen = wlen;
@@ -805,50 +860,14 @@ static int slow_window(struct csv_reader *r, const unsigned char *w,
                 break;
             open_record(r, pos);
         }
-        /* cut the call at the first byte that could cross a limit */
-        end = wlen;
-        nul = next_nul(r, pos);
-        if (nul < end)
-            end = nul;
-        b = r->rs + r->max_record + 1;
-        if (b < end)
-            end = b;
-        content = r->cp.entry_pos -
-                  (r->cp.pstate == LC_FIELD_MIGHT_HAVE_ENDED);
-        b = pos + r->max_field + 1 - content;
-        if (b < end)
-            end = b;
-        if (r->hlim < end && r->hlim > pos)
-            end = r->hlim;
-        r->hlim = SIZE_MAX;
+        end = call_end(r, pos);
         if (end > pos) {
-            n = csv_parse(&r->cp, w + pos, end - pos, cb_field, cb_row, r);
-            if (r->stop)
-                return ST_STOP;
-            if (r->failed)
-                return ST_ERR;
-            if (n < end - pos) {
-                if (csv_error(&r->cp) != CSV_EPARSE) {
-                    seterr(&r->err, ASSAY_ENOMEM, "%s: csv parser: %s",
-                           r->name, csv_strerror(csv_error(&r->cp)));
-                    r->failed = 1;
-                    return ST_ERR;
-                }
-                ensure_open(r);
-                return parse_error(r, pos + n);
-            }
+            st = lc_call(r, pos, end);
+            if (st != ST_OK)
+                return st;
             pos = end;
         }
-        if (lc_mid(r)) {
-            ensure_open(r);
-            content = r->cp.entry_pos -
-                      (r->cp.pstate == LC_FIELD_MIGHT_HAVE_ENDED);
-            if (content > r->max_field)
-                return field_too_big(r);
-            if (pos - r->rs > r->max_record)
-                return record_too_big(r);
-        }
-        if (pos < wlen && pos == nul) {
+        if (pos < wlen && pos == next_nul(r, pos)) {
             if (!r->ropen)
                 open_record(r, pos);
             return fail_at(r, ASSAY_EENCODING, pos, "NUL byte in text data");
