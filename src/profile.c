@@ -18,7 +18,7 @@
 
 #define TEXT_CAP ((size_t)1 << 20)  /* bytes of distinct text kept exactly */
 #define MG_K 1024                   /* Misra-Gries counters */
-#define BLK 64                      /* numeric values folded at a time */
+#define BLK 1024                    /* numeric values folded at a time */
 #define KLL_SEED 0x6173736179ULL    /* fixed: same input, same sketch */
 
 const double profile_q[PROFILE_NQ] = {
@@ -81,6 +81,8 @@ struct pstate {
     size_t ncols;
     uint64_t rows, skipped;
     struct pcol *cols;
+    uint64_t *hash;             /* per column: this row's value hash */
+    unsigned char *null;        /* per column: this row's value is null */
 };
 
 /* The finished numbers of one column, and the storage they point to. */
@@ -187,6 +189,72 @@ static int leading_zero(const char *p, size_t n)
     return n >= i + 2 && p[i] == '0' && (unsigned)(p[i + 1] - '0') <= 9;
 }
 
+/* Integers of up to 18 digits cannot overflow: no per-digit check.
+ * Longer ones go to types.c, which decides, as it does for the rules. */
+static int fast_int(const char *p, size_t n, int64_t *out)
+{
+    size_t i = 0;
+    uint64_t v = 0;
+    int neg = 0;
+
+    if (n > 0 && (p[0] == '-' || p[0] == '+')) {
+        neg = p[0] == '-';
+        i = 1;
+    }
+    if (n - i > 18 || n == i)
+        return n == i ? 0 : parse_int64(p, n, out);
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)p[i] - '0';
+
+        if (d > 9)
+            return 0;
+        v = v * 10 + d;
+    }
+    *out = neg ? -(int64_t)v : (int64_t)v;
+    return 1;
+}
+
+static const double pow10_tab[16] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+    1e13, 1e14, 1e15,
+};
+
+/* [+-]digits[.digits] with at most 15 digits is one exact division away
+ * (Clinger): the same double parse_number() gives.  Anything else
+ * (exponents, long mantissas, junk) goes to parse_number(). */
+static int fast_number(const char *p, size_t n, double *out)
+{
+    size_t i = 0;
+    uint64_t m = 0;
+    int neg = 0, digits = 0, frac = 0, dot = 0;
+    double v;
+
+    if (n > 17)
+        return parse_number(p, n, out);
+    if (n > 0 && (p[0] == '-' || p[0] == '+')) {
+        neg = p[0] == '-';
+        i = 1;
+    }
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)p[i] - '0';
+
+        if (d <= 9) {
+            m = m * 10 + d;
+            digits++;
+            frac += dot;
+        } else if (p[i] == '.' && !dot) {
+            dot = 1;
+        } else {
+            return parse_number(p, n, out);
+        }
+    }
+    if (digits == 0 || digits > 15)
+        return digits == 0 ? 0 : parse_number(p, n, out);
+    v = (double)m / pow10_tab[frac];
+    *out = neg ? -v : v;
+    return 1;
+}
+
 /* Narrow mask by one new value; fills *iv and *dv for the surviving type
  * (integer: both; number: *dv; date, timestamp: *iv in usec).  Cheap
  * implications spare parses: an integer is a number and never a date;
@@ -199,7 +267,7 @@ static unsigned type_check(unsigned mask, const char *p, size_t n,
     if ((mask & (T_INT | T_NUM)) && leading_zero(p, n))
         mask &= ~(unsigned)(T_INT | T_NUM);
     if (mask & T_INT) {
-        if (parse_int64(p, n, iv)) {
+        if (fast_int(p, n, iv)) {
             *dv = (double)*iv;
             if (!(n == 1 && (p[0] == '0' || p[0] == '1')))
                 mask &= ~(unsigned)T_BOOL;
@@ -208,7 +276,7 @@ static unsigned type_check(unsigned mask, const char *p, size_t n,
         mask &= ~(unsigned)T_INT;
     }
     if (mask & T_NUM) {
-        if (parse_number(p, n, dv)) {
+        if (fast_number(p, n, dv)) {
             if ((mask & T_BOOL) && !parse_bool(p, n, &b))
                 mask &= ~(unsigned)T_BOOL;
             return mask & (T_NUM | T_BOOL);
@@ -237,10 +305,10 @@ static void parse_val(unsigned mask, const char *p, size_t n, int64_t *iv,
     *iv = 0;
     *dv = 0;
     if (mask & T_INT) {
-        if (parse_int64(p, n, iv))
+        if (fast_int(p, n, iv))
             *dv = (double)*iv;
     } else if (mask & T_NUM) {
-        parse_number(p, n, dv);
+        fast_number(p, n, dv);
     } else if (mask & T_DATE) {
         parse_date(p, n, iv);
     } else if (mask & T_TS) {
@@ -333,15 +401,23 @@ static void text_keep(char **dst, size_t *dlen, size_t *dcap,
     *dlen = n;
 }
 
-/* Lengths and text min/max of a value seen for the first time. */
-static void sk_text(struct psketch *sk, const char *p, size_t n)
+static void sk_len(struct psketch *sk, size_t ch)
 {
-    size_t ch = text_chars(p, n);
-
     if (ch < sk->minlen)
         sk->minlen = ch;
     if (ch > sk->maxlen)
         sk->maxlen = ch;
+}
+
+/* Text min/max of a value seen for the first time.  A first byte
+ * strictly between those of min and max settles it: most values. */
+static void sk_text(struct psketch *sk, const char *p, size_t n)
+{
+    unsigned char c0 = n > 0 ? (unsigned char)p[0] : 0;
+
+    if (sk->has_s && sk->sminlen > 0 && sk->smaxlen > 0 &&
+        c0 > (unsigned char)sk->smin[0] && c0 < (unsigned char)sk->smax[0])
+        return;
     if (!sk->has_s) {
         text_keep(&sk->smin, &sk->sminlen, &sk->smincap, p, n);
         text_keep(&sk->smax, &sk->smaxlen, &sk->smaxcap, p, n);
@@ -463,6 +539,7 @@ static void to_sketch(struct pcol *c)
         const char *t = vmap_text(m, k);
 
         hll_add(&sk->hll, m->e[k].hash);
+        sk_len(sk, text_chars(t, m->e[k].len));
         sk_text(sk, t, m->e[k].len);
         parse_val(mask, t, m->e[k].len, &iv, &dv);
         sk_minmax(sk, mask, iv, dv);
@@ -491,12 +568,10 @@ static void sk_merge(struct psketch *a, struct psketch *b)
         sk_minmax(a, T_DATE, b->tmax, 0);
     }
     if (b->has_s) {
-        size_t lo = a->minlen, hi = a->maxlen;
-
         sk_text(a, b->smin, b->sminlen);
         sk_text(a, b->smax, b->smaxlen);
-        a->minlen = MIN(lo, b->minlen);
-        a->maxlen = MAX(hi, b->maxlen);
+        sk_len(a, b->minlen);
+        sk_len(a, b->maxlen);
     }
 }
 
@@ -522,7 +597,8 @@ static void sketch_value(struct pcol *c, const char *v, size_t n,
                          uint64_t h)
 {
     struct psketch *sk = c->sk;
-    struct mg_item *it = mg_find(&sk->mg, h);
+    uint32_t slot;
+    struct mg_item *it = mg_lookup(&sk->mg, h, &slot);
     int64_t iv = 0;
     double dv = 0;
 
@@ -536,9 +612,14 @@ static void sketch_value(struct pcol *c, const char *v, size_t n,
         hll_add(&sk->hll, h);
         if (c->mask != 0)
             c->mask = type_check(c->mask, v, n, &iv, &dv);
+        if (c->mask != 0) {
+            sk_len(sk, n);      /* a typed value is ASCII */
+            sk_minmax(sk, c->mask, iv, dv);
+        } else {
+            sk_len(sk, text_chars(v, n));
+        }
         sk_text(sk, v, n);
-        sk_minmax(sk, c->mask, iv, dv);
-        put_aux(mg_add_new(&sk->mg, h, v, n, 1), iv, dv);
+        put_aux(mg_insert(&sk->mg, slot, h, v, n, 1), iv, dv);
         if (!(c->mask & (T_INT | T_NUM)))
             return;
     }
@@ -561,6 +642,9 @@ static inline int is_null(const struct profile *p, const char *v, size_t n)
     return 0;
 }
 
+/* Two passes over the row: hash every value and prefetch the slot its
+ * probe starts at, then probe.  The probes' cache misses (a map or a
+ * Misra-Gries index per column) then overlap instead of queueing. */
 static int sink_row(void *ws, const struct row *row, struct assay_err *err)
 {
     struct pstate *st = ws;
@@ -574,26 +658,38 @@ static int sink_row(void *ws, const struct row *row, struct assay_err *err)
     }
     st->rows++;
     for (i = 0; i < st->ncols; i++) {
-        struct pcol *c = &st->cols[i];
-        const char *v = row->field[i];
+        const struct pcol *c = &st->cols[i];
         size_t n = row->len[i];
-        struct vmap_ent *e;
         uint64_t h;
 
-        if (is_null(p, v, n)) {
+        st->null[i] = (unsigned char)is_null(p, row->field[i], n);
+        if (st->null[i])
+            continue;
+        h = hash64(row->field[i], n);
+        st->hash[i] = h;
+        if (c->sk != NULL)
+            __builtin_prefetch(&c->sk->mg.slot[(uint32_t)h & c->sk->mg.mask]);
+        else
+            __builtin_prefetch(&c->map.slot[(uint32_t)h & c->map.mask]);
+    }
+    for (i = 0; i < st->ncols; i++) {
+        struct pcol *c = &st->cols[i];
+        struct vmap_ent *e;
+        uint64_t h = st->hash[i];
+
+        if (st->null[i]) {
             c->nulls++;
             continue;
         }
-        h = hash64(v, n);
         if (c->sk != NULL) {
-            sketch_value(c, v, n, h);
+            sketch_value(c, row->field[i], row->len[i], h);
             continue;
         }
         e = vmap_find(&c->map, h);
         if (e != NULL)
             e->count++;
         else
-            exact_new(c, v, n, h);
+            exact_new(c, row->field[i], row->len[i], h);
     }
     return 0;
 }
@@ -608,6 +704,8 @@ static struct pstate *state_new(const struct profile *p)
     st->p = p;
     st->ncols = p->ncols;
     st->cols = xcalloc(p->ncols + 1, sizeof(*st->cols));
+    st->hash = xcalloc(p->ncols + 1, sizeof(uint64_t));
+    st->null = xcalloc(p->ncols + 1, 1);
     for (i = 0; i < p->ncols; i++) {
         st->cols[i].mask = T_ALL;
         vmap_init(&st->cols[i].map);
@@ -626,6 +724,8 @@ static void state_free(struct pstate *st)
         sk_free(st->cols[i].sk);
     }
     free(st->cols);
+    free(st->hash);
+    free(st->null);
     free(st);
 }
 

@@ -271,7 +271,7 @@ void vmap_init(struct vmap *m)
 {
     memset(m, 0, sizeof(*m));
     m->mask = 15;
-    m->slot = xcalloc(16, sizeof(uint32_t));
+    m->slot = xcalloc(16, sizeof(uint64_t));
 }
 
 void vmap_release(struct vmap *m)
@@ -287,13 +287,13 @@ static void vmap_rehash(struct vmap *m, uint32_t mask)
     uint32_t i, j;
 
     free(m->slot);
-    m->slot = xcalloc((size_t)mask + 1, sizeof(uint32_t));
+    m->slot = xcalloc((size_t)mask + 1, sizeof(uint64_t));
     m->mask = mask;
     for (i = 0; i < m->n; i++) {
         j = (uint32_t)m->e[i].hash & mask;
         while (m->slot[j] != 0)
             j = (j + 1) & mask;
-        m->slot[j] = i + 1;
+        m->slot[j] = SLOT_MAKE(m->e[i].hash, i);
     }
 }
 
@@ -326,7 +326,7 @@ uint32_t vmap_insert(struct vmap *m, uint64_t hash, const char *p,
         j = (uint32_t)hash & m->mask;
         while (m->slot[j] != 0)
             j = (j + 1) & m->mask;
-        m->slot[j] = m->n;
+        m->slot[j] = SLOT_MAKE(hash, m->n - 1);
     }
     return m->n - 1;
 }
@@ -354,10 +354,10 @@ void mg_init(struct mg *m, uint32_t k)
 
     memset(m, 0, sizeof(*m));
     m->k = k;
-    while (slots < 4 * k)
+    while (slots < 8 * k)
         slots *= 2;
     m->mask = slots - 1;
-    m->slot = xcalloc(slots, sizeof(uint32_t));
+    m->slot = xcalloc(slots, sizeof(uint64_t));
     m->it = xcalloc(2 * (size_t)k, sizeof(*m->it));
     m->scratch = xcalloc(2 * (size_t)k, sizeof(uint64_t));
 }
@@ -376,12 +376,12 @@ static void mg_index(struct mg *m)
 {
     uint32_t i, j;
 
-    memset(m->slot, 0, ((size_t)m->mask + 1) * sizeof(uint32_t));
+    memset(m->slot, 0, ((size_t)m->mask + 1) * sizeof(uint64_t));
     for (i = 0; i < m->n; i++) {
         j = (uint32_t)m->it[i].hash & m->mask;
         while (m->slot[j] != 0)
             j = (j + 1) & m->mask;
-        m->slot[j] = i + 1;
+        m->slot[j] = SLOT_MAKE(m->it[i].hash, i);
     }
 }
 
@@ -460,14 +460,15 @@ static void mg_purge(struct mg *m)
     mg_index(m);
 }
 
-struct mg_item *mg_add_new(struct mg *m, uint64_t hash, const char *p,
-                           size_t len, uint64_t w)
+struct mg_item *mg_insert(struct mg *m, uint32_t slot, uint64_t hash,
+                          const char *p, size_t len, uint64_t w)
 {
     struct mg_item *it;
-    uint32_t j;
 
-    if (m->n == 2 * m->k)
+    if (m->n == 2 * m->k) {
         mg_purge(m);
+        mg_lookup(m, hash, &slot);  /* the index was rebuilt */
+    }
     if (m->tlen + len > m->tcap)
         grow(&m->text, &m->tcap, m->tlen + len, 1);
     it = &m->it[m->n];
@@ -481,11 +482,22 @@ struct mg_item *mg_add_new(struct mg *m, uint64_t hash, const char *p,
     m->tlen += len;
     m->n++;
     m->total += w;
-    j = (uint32_t)hash & m->mask;
-    while (m->slot[j] != 0)
-        j = (j + 1) & m->mask;
-    m->slot[j] = m->n;
+    m->slot[slot] = SLOT_MAKE(hash, m->n - 1);
     return it;
+}
+
+struct mg_item *mg_add_new(struct mg *m, uint64_t hash, const char *p,
+                           size_t len, uint64_t w)
+{
+    uint32_t slot = 0;
+    struct mg_item *it = mg_lookup(m, hash, &slot);
+
+    if (it != NULL) {           /* not new after all */
+        it->count += w;
+        m->total += w;
+        return it;
+    }
+    return mg_insert(m, slot, hash, p, len, w);
 }
 
 void mg_merge(struct mg *dst, const struct mg *src)
@@ -550,7 +562,7 @@ static void insertion_sort(double *a, size_t n)
 
 /* Quicksort, median of three, Hoare partition (fine with many equal
  * values); recursion on the smaller part only. */
-void sort_doubles(double *a, size_t n)
+static void quick_sort(double *a, size_t n)
 {
     while (n > 24) {
         double x = a[0], y = a[n / 2], z = a[n - 1], pivot, t;
@@ -573,15 +585,95 @@ void sort_doubles(double *a, size_t n)
         }
         /* a[0..j] <= pivot <= a[j+1..n) */
         if (j + 1 < n - j - 1) {
-            sort_doubles(a, j + 1);
+            quick_sort(a, j + 1);
             a += j + 1;
             n -= j + 1;
         } else {
-            sort_doubles(a + j + 1, n - j - 1);
+            quick_sort(a + j + 1, n - j - 1);
             n = j + 1;
         }
     }
     insertion_sort(a, n);
+}
+
+/* Order-preserving map of doubles to unsigned keys: flip all bits of
+ * negatives, the sign bit of the rest. */
+static inline uint64_t dkey(double d)
+{
+    uint64_t u;
+
+    memcpy(&u, &d, 8);
+    return u >> 63 ? ~u : u | 0x8000000000000000ULL;
+}
+
+static inline double dval(uint64_t u)
+{
+    double d;
+
+    u = u >> 63 ? u & 0x7FFFFFFFFFFFFFFFULL : ~u;
+    memcpy(&d, &u, 8);
+    return d;
+}
+
+/* LSD radix sort on the top 32 bits of the keys (8-bit digits, all
+ * histograms in one pass; a digit every key shares costs nothing), then
+ * an insertion pass that orders keys agreeing in those bits (values
+ * within a few parts in a million of each other).  No data-dependent
+ * branches in the passes: several times faster than a quicksort on the
+ * KLL's blocks of random values.  If the insertion pass has real work
+ * (many near-equal values), a quicksort finishes the job. */
+static void radix_sort(double *a, size_t n)
+{
+    uint64_t *k = xmalloc(n * sizeof(uint64_t) * 2), *t = k + n, *sw;
+    uint32_t (*hist)[256] = xcalloc(4, sizeof(*hist));
+    size_t i, j, d, sum, c, moves = 0;
+
+    for (i = 0; i < n; i++) {
+        uint64_t u = dkey(a[i]);
+
+        k[i] = u;
+        for (d = 0; d < 4; d++)
+            hist[d][(u >> (32 + 8 * d)) & 255]++;
+    }
+    for (d = 0; d < 4; d++) {
+        uint32_t *h = hist[d];
+        unsigned sh = 32 + 8 * (unsigned)d;
+
+        if (h[(k[0] >> sh) & 255] == n)
+            continue;           /* every key has this digit */
+        for (sum = 0, c = 0; c < 256; c++) {
+            size_t x = h[c];
+
+            h[c] = (uint32_t)sum;
+            sum += x;
+        }
+        for (i = 0; i < n; i++)
+            t[h[(k[i] >> sh) & 255]++] = k[i];
+        sw = k;
+        k = t;
+        t = sw;
+    }
+    for (i = 1; i < n && moves <= 4 * n; i++) {
+        uint64_t v = k[i];
+
+        for (j = i; j > 0 && k[j - 1] > v; j--, moves++)
+            k[j] = k[j - 1];
+        k[j] = v;
+    }
+    for (i = 0; i < n; i++)
+        a[i] = dval(k[i]);
+    if (moves > 4 * n)
+        quick_sort(a, n);
+    free(k < t ? k : t);
+    free(hist);
+}
+
+void sort_doubles(double *a, size_t n)
+{
+    if (n < 256)
+        quick_sort(a, n);
+    else
+        radix_sort(a, n);
 }
 
 /* ---- KLL ---- */
@@ -619,6 +711,7 @@ void kll_init(struct kll *s, uint32_t k, uint64_t seed)
     memset(s, 0, sizeof(*s));
     s->k = k < KLL_MINCAP ? KLL_MINCAP : k;
     s->rng = seed;
+    s->sw = 1;
     s->nlevels = 1;
     s->min = INFINITY;
     s->max = -INFINITY;
@@ -631,6 +724,7 @@ void kll_release(struct kll *s)
 
     for (h = 0; h < KLL_MAXLEVELS; h++)
         free(s->lv[h]);
+    free(s->tmp);
     memset(s, 0, sizeof(*s));
 }
 
@@ -659,12 +753,17 @@ static void level_merge(struct kll *s, uint32_t h, const double *b,
 
     level_reserve(s, h, o);
     a = s->lv[h];
-    while (j > 0) {
-        if (i > 0 && a[i - 1] > b[j - 1])
-            a[--o] = a[--i];
-        else
-            a[--o] = b[--j];
+    /* Branch-free while both runs last: random data would mispredict. */
+    while (i > 0 && j > 0) {
+        double x = a[i - 1], y = b[j - 1];
+        int take_a = x > y;
+
+        a[--o] = take_a ? x : y;
+        i -= (size_t)take_a;
+        j -= (size_t)!take_a;
     }
+    while (j > 0)
+        a[--o] = b[--j];
     s->len[h] += nb;
 }
 
@@ -707,25 +806,97 @@ static void kll_compress(struct kll *s)
     }
 }
 
+/* Sampler weight for a sketch that has seen n values: the largest power
+ * of two w <= 64 with sqrt(ln(200)/2 w / n) <= eps/3, i.e.
+ * w <= n eps^2 / (9 ln(200) / 2). */
+static uint32_t kll_sample_weight(const struct kll *s)
+{
+    double eps = kll_rank_error_k(s->k);
+    double lim = (double)s->n * eps * eps / (4.5 * log(200.0));
+    uint32_t w = 1;
+
+    while (w < 64 && 2.0 * w <= lim)
+        w *= 2;
+    return w;
+}
+
+static void kll_add_all(struct kll *s, const double *v, size_t n)
+{
+    size_t i;
+
+    level_reserve(s, 0, s->len[0] + n);
+    for (i = 0; i < n; i++) {
+        double x = v[i];
+
+        s->lv[0][s->len[0] + i] = x;
+        s->min = x < s->min ? x : s->min;
+        s->max = x > s->max ? x : s->max;
+    }
+    s->len[0] += n;
+    s->retained += n;
+    s->n += n;
+}
+
+/* Values go to the open group at the end of level 0; a full group
+ * leaves one value, picked at random, for level log2(w). */
+static void kll_add_sampled(struct kll *s, const double *v, size_t n)
+{
+    uint32_t w = s->sw, h = 0, ns = 0;
+    size_t i;
+    double *l0;
+
+    while (((uint32_t)1 << h) < w)
+        h++;
+    while (s->nlevels <= h)
+        kll_add_level(s);
+    level_reserve(s, 0, s->len[0] + n);
+    if (n / w + 1 > s->tmpcap)
+        grow(&s->tmp, &s->tmpcap, n / w + 1, sizeof(double));
+    l0 = s->lv[0];
+    for (i = 0; i < n; i++) {
+        double x = v[i];
+
+        s->min = x < s->min ? x : s->min;
+        s->max = x > s->max ? x : s->max;
+        l0[s->len[0]++] = x;
+        if (++s->pend == w) {
+            uint32_t r = (uint32_t)(splitmix64(&s->rng) & (w - 1));
+
+            s->tmp[ns++] = l0[s->len[0] - w + r];
+            s->len[0] -= w;
+            s->pend = 0;
+        }
+    }
+    s->n += n;
+    s->retained += n - (size_t)ns * w + ns;
+    s->svar += (double)ns * w * w;
+    if (ns > 0) {
+        sort_doubles(s->tmp, ns);
+        level_merge(s, h, s->tmp, ns);
+        s->compacted = 1;
+    }
+}
+
 void kll_add_many(struct kll *s, const double *v, size_t n)
 {
-    size_t i, chunk;
+    size_t chunk;
 
     while (n > 0) {
-        chunk = n < 64 ? n : 64;
-        level_reserve(s, 0, s->len[0] + chunk);
-        for (i = 0; i < chunk; i++) {
-            double x = v[i];
+        uint32_t w = kll_sample_weight(s);
 
-            s->lv[0][s->len[0] + i] = x;
-            s->min = x < s->min ? x : s->min;
-            s->max = x > s->max ? x : s->max;
+        chunk = n < 4096 ? n : 4096;
+        if (w != s->sw) {
+            s->sw = w;          /* the open group's values stay, weight 1 */
+            s->pend = 0;
         }
-        s->len[0] += chunk;
-        s->retained += chunk;
-        s->n += chunk;
-        if (s->retained >= s->capacity)
+        if (w == 1)
+            kll_add_all(s, v, chunk);
+        else
+            kll_add_sampled(s, v, chunk);
+        if (s->retained >= s->capacity) {
             kll_compress(s);
+            s->pend = 0;        /* level 0 may have been compacted */
+        }
         v += chunk;
         n -= chunk;
     }
@@ -737,6 +908,7 @@ void kll_add_weighted(struct kll *s, double v, uint64_t w)
 
     if (w == 0)
         return;
+    s->pend = 0;
     s->min = v < s->min ? v : s->min;
     s->max = v > s->max ? v : s->max;
     s->n += w;
@@ -778,6 +950,8 @@ void kll_merge(struct kll *dst, const struct kll *src)
     dst->retained += src->retained;
     dst->n += src->n;
     dst->compacted |= src->compacted;
+    dst->svar += src->svar;
+    dst->pend = 0;
     dst->min = src->min < dst->min ? src->min : dst->min;
     dst->max = src->max > dst->max ? src->max : dst->max;
     kll_compress(dst);
@@ -886,7 +1060,10 @@ double kll_rank_error_k(uint32_t k)
 
 double kll_rank_error(const struct kll *s)
 {
-    return s->compacted ? kll_rank_error_k(s->k) : 0.0;
+    if (!s->compacted)
+        return 0.0;
+    return kll_rank_error_k(s->k) +
+           sqrt(log(200.0) / 2 * s->svar) / (double)s->n;
 }
 
 void kll_serialize(const struct kll *s, struct buf *out)
@@ -899,6 +1076,9 @@ void kll_serialize(const struct kll *s, struct buf *out)
     put_u64(out, s->n);
     put_u64(out, s->rng);
     put_u64(out, (uint64_t)s->compacted);
+    put_u64(out, s->sw);
+    put_u64(out, s->pend);
+    put_f64(out, s->svar);
     put_f64(out, s->min);
     put_f64(out, s->max);
     for (h = 0; h < s->nlevels; h++)
@@ -911,19 +1091,25 @@ void kll_serialize(const struct kll *s, struct buf *out)
 int kll_deserialize(struct kll *s, const void *data, size_t n)
 {
     const unsigned char *p = data, *end = p + n;
-    uint64_t k, nl, cnt, rng, comp, len, w = 0;
+    uint64_t k, nl, cnt, rng, comp, len, w = 0, sw, pend;
     uint32_t h;
     size_t i;
 
     memset(s, 0, sizeof(*s));
     if (get_u64(&p, end, &k) < 0 || get_u64(&p, end, &nl) < 0 ||
         get_u64(&p, end, &cnt) < 0 || get_u64(&p, end, &rng) < 0 ||
-        get_u64(&p, end, &comp) < 0 || k < KLL_MINCAP || k > 65536 ||
-        nl < 1 || nl > KLL_MAXLEVELS)
+        get_u64(&p, end, &comp) < 0 || get_u64(&p, end, &sw) < 0 ||
+        get_u64(&p, end, &pend) < 0 || k < KLL_MINCAP || k > 65536 ||
+        nl < 1 || nl > KLL_MAXLEVELS || sw < 1 || sw > 64 ||
+        (sw & (sw - 1)) != 0 || pend >= sw)
         return -1;
     kll_init(s, (uint32_t)k, rng);
     s->n = cnt;
     s->compacted = comp != 0;
+    s->sw = (uint32_t)sw;
+    s->pend = (uint32_t)pend;
+    if (get_f64(&p, end, &s->svar) < 0 || !(s->svar >= 0))
+        goto bad;
     while (s->nlevels < nl)
         kll_add_level(s);
     if (get_f64(&p, end, &s->min) < 0 || get_f64(&p, end, &s->max) < 0)

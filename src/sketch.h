@@ -22,7 +22,14 @@
  *          splitmix64, so one input order (and merge order) always gives
  *          the same sketch.  Normalised rank error, single-sided, at 99%
  *          confidence: 2.296 / k^0.9723 (1.33% at k = 200), the
- *          Apache DataSketches fit for this algorithm.
+ *          Apache DataSketches fit for this algorithm.  As in the KLL
+ *          paper, the bottom levels become a sampler once n is large:
+ *          of each w consecutive values one, picked by the same PRNG,
+ *          enters level log2(w) with weight w (no sorting for the rest).
+ *          w is the largest power of two (<= 64) that keeps the
+ *          sampler's Hoeffding bound at 99%, sqrt(ln(200)/2 S) / n with
+ *          S the sum of w^2 over sampled groups, within a third of the
+ *          compaction error; kll_rank_error() adds both.
  *
  * The structures are plain: *_init() allocates, *_release() frees the
  * contents (never the struct).  All hot paths (adds, lookups) are
@@ -85,6 +92,13 @@ void dset_merge(struct dset *dst, const struct dset *src);
 /* Exact count while exact, else the HLL estimate rounded. */
 uint64_t dset_count(const struct dset *d);
 
+/* Slots of the vmap and mg indexes: 0 is empty, else the high 32 bits
+ * of the hash (a tag) over the item index + 1, so that a probe passing
+ * other values, or missing, never touches the items. */
+#define SLOT_TAG(h) ((h) & 0xFFFFFFFF00000000ULL)
+#define SLOT_MAKE(h, i) (SLOT_TAG(h) | ((uint64_t)(i) + 1))
+#define SLOT_INDEX(s) ((uint32_t)(s) - 1)
+
 /* ---- exact value -> count map, in order of first appearance ---- */
 
 struct vmap_ent {
@@ -96,7 +110,7 @@ struct vmap_ent {
 struct vmap {
     struct vmap_ent *e;         /* n entries, first appearance order */
     uint32_t n, ecap;
-    uint32_t *slot;             /* entry index + 1; 0 = empty */
+    uint64_t *slot;             /* SLOT_MAKE(hash, entry index) */
     uint32_t mask;
     char *text;                 /* every value's bytes, back to back */
     size_t tlen, tcap;
@@ -117,11 +131,12 @@ static inline const char *vmap_text(const struct vmap *m, uint32_t i)
 /* The entry of hash, or NULL. */
 static inline struct vmap_ent *vmap_find(const struct vmap *m, uint64_t h)
 {
-    uint32_t i = (uint32_t)h & m->mask, k;
+    uint32_t i = (uint32_t)h & m->mask;
+    uint64_t k;
 
     while ((k = m->slot[i]) != 0) {
-        if (m->e[k - 1].hash == h)
-            return &m->e[k - 1];
+        if (SLOT_TAG(k) == SLOT_TAG(h) && m->e[SLOT_INDEX(k)].hash == h)
+            return &m->e[SLOT_INDEX(k)];
         i = (i + 1) & m->mask;
     }
     return NULL;
@@ -140,7 +155,8 @@ struct mg {
     uint32_t k;                 /* counters guaranteed; 2k slots */
     uint32_t n;
     struct mg_item *it;         /* n items, in insertion order */
-    uint32_t *slot, mask;       /* item index + 1; 0 = empty */
+    uint64_t *slot;             /* SLOT_MAKE(hash, item index) */
+    uint32_t mask;
     char *text, *spare;         /* texts; spare: for compaction */
     size_t tlen, tcap, scap;
     uint64_t total;             /* weight added */
@@ -150,7 +166,7 @@ struct mg {
 
 void mg_init(struct mg *m, uint32_t k);
 void mg_release(struct mg *m);
-/* Add w to a value known to be absent (purging first when all 2k slots
+/* Add w to a value, normally absent (purging first when all 2k slots
  * are taken).  Returns its item, valid until the next mg call; its aux
  * is zero, for the caller to fill. */
 struct mg_item *mg_add_new(struct mg *m, uint64_t hash, const char *p,
@@ -162,24 +178,42 @@ size_t mg_top(const struct mg *m, size_t want, uint32_t *out);
 /* The guaranteed bound n / (k + 1) on any count's error. */
 double mg_bound(const struct mg *m);
 
-static inline struct mg_item *mg_find(const struct mg *m, uint64_t h)
+/* The item of hash, or NULL with *slot set to where it would go. */
+static inline struct mg_item *mg_lookup(const struct mg *m, uint64_t h,
+                                        uint32_t *slot)
 {
-    uint32_t i = (uint32_t)h & m->mask, k;
+    uint32_t i = (uint32_t)h & m->mask;
+    uint64_t k;
 
     while ((k = m->slot[i]) != 0) {
-        if (m->it[k - 1].hash == h)
-            return &m->it[k - 1];
+        if (SLOT_TAG(k) == SLOT_TAG(h) && m->it[SLOT_INDEX(k)].hash == h)
+            return &m->it[SLOT_INDEX(k)];
         i = (i + 1) & m->mask;
     }
+    *slot = i;
     return NULL;
 }
+
+static inline struct mg_item *mg_find(const struct mg *m, uint64_t h)
+{
+    uint32_t slot;
+
+    return mg_lookup(m, h, &slot);
+}
+
+/* Insert a value that mg_lookup() did not find, at the slot it gave
+ * (purging first when all 2k items are taken).  Returns the new item,
+ * valid until the next mg call; its aux is zero. */
+struct mg_item *mg_insert(struct mg *m, uint32_t slot, uint64_t hash,
+                          const char *p, size_t len, uint64_t w);
 
 /* Add w to the value; *isnew = 1 when it was not present. */
 static inline struct mg_item *mg_add(struct mg *m, uint64_t hash,
                                      const char *p, size_t len, uint64_t w,
                                      int *isnew)
 {
-    struct mg_item *it = mg_find(m, hash);
+    uint32_t slot;
+    struct mg_item *it = mg_lookup(m, hash, &slot);
 
     if (it != NULL) {
         it->count += w;
@@ -188,7 +222,7 @@ static inline struct mg_item *mg_add(struct mg *m, uint64_t hash,
         return it;
     }
     *isnew = 1;
-    return mg_add_new(m, hash, p, len, w);
+    return mg_insert(m, slot, hash, p, len, w);
 }
 
 /* ---- KLL quantiles ---- */
@@ -204,6 +238,12 @@ struct kll {
     size_t retained, capacity;  /* items held; sum of level capacities */
     int compacted;              /* 0: still exact */
     double min, max;
+    uint32_t sw;                /* sampler weight; 1: every value kept */
+    uint32_t pend;              /* values of the open group (end of
+                                   level 0) */
+    double svar;                /* sum of w^2 over sampled groups */
+    double *tmp;                /* sampled values, before sorting */
+    size_t tmpcap;
     double *lv[KLL_MAXLEVELS];  /* level h: items of weight 2^h; level 0
                                    unsorted, the others sorted */
     size_t len[KLL_MAXLEVELS];  /* items held per level */
@@ -228,7 +268,8 @@ void kll_ranks(const struct kll *s, const double *x, size_t nx,
 /* 0 when exact, else the normalised rank error stated above. */
 double kll_rank_error(const struct kll *s);
 double kll_rank_error_k(uint32_t k);
-/* Serialized: k, nlevels, n, rng, min, max, level lengths, items
+/* Serialized: k, nlevels, n, rng, compacted, sw, pend, svar, min, max,
+ * level lengths, items
  * (little-endian).  Appends to out. */
 void kll_serialize(const struct kll *s, struct buf *out);
 int kll_deserialize(struct kll *s, const void *p, size_t n);
