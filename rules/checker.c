@@ -57,6 +57,18 @@ static void push(size_t **v, size_t *n, size_t x)
     (*v)[(*n)++] = x;
 }
 
+static void push_step(struct step **v, size_t *n, const struct check *c,
+                      size_t i)
+{
+    size_t cap = *n;
+
+    grow(v, &cap, *n + 1, sizeof(**v));
+    (*v)[*n].eval = c->kind->eval;
+    (*v)[*n].c = c;
+    (*v)[*n].wi = i;
+    (*n)++;
+}
+
 static struct plan *plan_for(struct checker *ck, int slot)
 {
     size_t i, cap = ck->nplan;
@@ -127,7 +139,7 @@ static void bind_check(struct checker *ck, size_t i)
         else if (strcmp(c->kind->name, "not_null") == 0)
             push(&p->nn, &p->nnn, i);
         else if (c->kind->eval != NULL)
-            push(&p->vc, &p->nvc, i);
+            push_step(&p->vc, &p->nvc, c, i);
         return;
     }
     if (c->expr != NULL) {
@@ -148,7 +160,7 @@ static void bind_check(struct checker *ck, size_t i)
             plan_for(ck, ck->tuple[i][k]);
     }
     if (c->kind->eval != NULL && !ck->absent[i])
-        push(&ck->rowc, &ck->nrowc, i);
+        push_step(&ck->rowc, &ck->nrowc, c, i);
 }
 
 static void sink_init(struct checker *ck);
@@ -276,6 +288,9 @@ static void *sink_worker_new(void *self, unsigned worker)
     w->wc = xcalloc(r->ncheck, sizeof(*w->wc));
     w->rxs = xcalloc(r->ncheck, sizeof(*w->rxs));
     w->min_fields = -1;
+    /* parse_as() sets v.type for typed columns; untyped ones keep this. */
+    for (i = 0; i < ck->nplan; i++)
+        w->cache[ck->plan[i].slot].v.type = (enum vtype)ck->plan[i].type;
     for (i = 0; i < r->ncheck; i++) {
         w->wc[i].samples.max = ck->nsamples;
         dedup_part_init(&w->wc[i].part, 0);
@@ -343,7 +358,6 @@ static inline void do_column(struct worker *w, const struct plan *p,
                              const struct row *row)
 {
     const struct checker *ck = w->ck;
-    const struct check *chk = ck->r->check;
     struct colval *cv = &w->cache[p->slot];
     size_t k;
 
@@ -371,23 +385,18 @@ static inline void do_column(struct worker *w, const struct plan *p,
         }
         return;
     }
-    cv->v.type = (enum vtype)p->type;
     cv->state = CV_OK;
     if (p->type_check >= 0)
         w->wc[p->type_check].checked++;
     w->cell = cv;
-    for (k = 0; k < p->nvc; k++) {
-        const struct check *c = &chk[p->vc[k]];
-
-        c->kind->eval(c, &w->wc[p->vc[k]], w);
-    }
+    for (k = 0; k < p->nvc; k++)
+        p->vc[k].eval(p->vc[k].c, &w->wc[p->vc[k].wi], w);
 }
 
 static int sink_row(void *ws, const struct row *row, struct assay_err *err)
 {
     struct worker *w = ws;
     const struct checker *ck = w->ck;
-    const struct check *chk = ck->r->check;
     size_t i;
 
     w->rows++;
@@ -399,11 +408,8 @@ static int sink_row(void *ws, const struct row *row, struct assay_err *err)
     w->ok_rows++;
     for (i = 0; i < ck->nplan; i++)
         do_column(w, &ck->plan[i], row);
-    for (i = 0; i < ck->nrowc; i++) {
-        const struct check *c = &chk[ck->rowc[i]];
-
-        c->kind->eval(c, &w->wc[ck->rowc[i]], w);
-    }
+    for (i = 0; i < ck->nrowc; i++)
+        ck->rowc[i].eval(ck->rowc[i].c, &w->wc[ck->rowc[i].wi], w);
     return 0;
 }
 

@@ -349,7 +349,7 @@ void report_field_count(const struct checker *ck, size_t i,
     j_set(lim, "fields", j_int((long long)ck->nfields));
     tol_json(chk(ck, i), lim);
     j_set(res, "limit", lim);
-    snprintf(what, sizeof(what), "with a field count other than %zu",
+    snprintf(what, sizeof(what), "have a field count other than %zu",
              ck->nfields);
     message(res, chk(ck, i), t->failures, t->checked, "records", what);
 }
@@ -370,7 +370,7 @@ void report_type(const struct checker *ck, size_t i, struct json_t *res)
     j_set(lim, "type", j_str(vtype_name(col_type(ck, c))));
     tol_json(c, lim);
     j_set(res, "limit", lim);
-    snprintf(what, sizeof(what), "that are not a valid %s",
+    snprintf(what, sizeof(what), "are not a valid %s",
              vtype_name(col_type(ck, c)));
     message(res, c, t->failures, t->checked, "non-null values", what);
 }
@@ -384,7 +384,7 @@ void report_not_null(const struct checker *ck, size_t i, struct json_t *res)
     j_set(res, "observed", j_num(frac(t->failures, t->checked)));
     tol_json(c, lim);
     j_set(res, "limit", lim);
-    message(res, c, t->failures, t->checked, "values", "null");
+    message(res, c, t->failures, t->checked, "values", "are null");
 }
 
 /* "[18, 120]", "(0, inf)", "[2020-01-01, inf)". */
@@ -446,7 +446,7 @@ void report_allowed(const struct checker *ck, size_t i, struct json_t *res)
     j_set(lim, "values", vals);
     tol_json(c, lim);
     j_set(res, "limit", lim);
-    buf_adds(&b, "not in the allowed set (");
+    buf_adds(&b, "are not in the allowed set (");
     for (k = 0; k < c->nvals && k < 5; k++)
         buf_printf(&b, "%s%.40s", k ? ", " : "", c->vals[k]);
     if (c->nvals > 5)
@@ -467,7 +467,7 @@ void report_pattern(const struct checker *ck, size_t i, struct json_t *res)
     j_set(lim, "pattern", j_str(c->text));
     tol_json(c, lim);
     j_set(res, "limit", lim);
-    what = xasprintf("that do not match '%.200s'", c->text);
+    what = xasprintf("do not match '%.200s'", c->text);
     message(res, c, t->failures, t->checked, "values", what);
     free(what);
     if (t->errors > 0) {
@@ -505,7 +505,7 @@ void report_length(const struct checker *ck, size_t i, struct json_t *res)
     tol_json(c, lim);
     j_set(res, "limit", lim);
     snprintf(hi, sizeof(hi), "%lld", (long long)c->hi.i);
-    snprintf(what, sizeof(what), "with a length outside [%lld, %s%s "
+    snprintf(what, sizeof(what), "have a length outside [%lld, %s%s "
              "characters", (long long)c->lo.i, c->hi.set ? hi : "inf",
              c->hi.set ? "]" : ")");
     message(res, c, t->failures, t->checked, "values", what);
@@ -531,14 +531,14 @@ void report_unique(const struct checker *ck, size_t i, struct json_t *res)
     j_set(res, "limit", lim);
     if (c->col >= 0) {
         message(res, c, t->failures, t->checked, "values",
-                "that repeat an earlier value");
+                "repeat an earlier value");
     } else {
         buf_adds(&b, "(");
         for (k = 0; k < c->ncols; k++)
             buf_printf(&b, "%s%s", k ? ", " : "", c->cols[k]);
         buf_adds(&b, ") tuples");
         message(res, c, t->failures, t->checked, buf_cstr(&b),
-                "that repeat an earlier tuple");
+                "repeat an earlier tuple");
         buf_release(&b);
     }
     if (t->failures > 0 && ck->rescan_failed) {
@@ -562,7 +562,7 @@ void report_duplicate_rows(const struct checker *ck, size_t i,
     tol_json(c, lim);
     j_set(res, "limit", lim);
     message(res, c, t->failures, t->checked, "records",
-            "that duplicate an earlier record");
+            "duplicate an earlier record");
 }
 
 void report_row_count(const struct checker *ck, size_t i,
@@ -610,7 +610,7 @@ void report_expression(const struct checker *ck, size_t i,
     j_set(lim, "expr", j_str(c->text));
     tol_json(c, lim);
     j_set(res, "limit", lim);
-    what = xasprintf("where '%.200s' is false", c->text);
+    what = xasprintf("violate '%.200s'", c->text);
     message(res, c, t->failures, t->checked, "records", what);
     free(what);
     if (t->nulls > 0) {

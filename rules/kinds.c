@@ -15,7 +15,12 @@
 
 /* ---- string sets (allowed on string columns) ---- */
 
+/* Up to STRSET_LINEAR values are compared one by one (length first):
+ * cheaper than hashing for the usual handful of categories. */
+enum { STRSET_LINEAR = 8 };
+
 struct strset {
+    size_t n;
     uint64_t *hash;
     uint32_t *idx;              /* 1-based index into vals; 0: empty */
     size_t mask;
@@ -35,6 +40,7 @@ struct strset *strset_new(char *const *vals, size_t n)
     s->idx = xcalloc(size, sizeof(*s->idx));
     s->len = xcalloc(n + 1, sizeof(*s->len));
     s->vals = vals;
+    s->n = (size_t)-1;                  /* hashed while building */
     for (i = 0; i < n; i++) {
         size_t len = strlen(vals[i]);
         uint64_t h = hash64(vals[i], len);
@@ -48,13 +54,23 @@ struct strset *strset_new(char *const *vals, size_t n)
         s->hash[slot] = h;
         s->idx[slot] = (uint32_t)i + 1;
     }
+    s->n = n;
     return s;
 }
 
 int strset_has(const struct strset *s, const char *p, size_t n)
 {
-    uint64_t h = hash64(p, n);
-    size_t slot = h & s->mask;
+    uint64_t h;
+    size_t slot, i;
+
+    if (s->n <= STRSET_LINEAR) {
+        for (i = 0; i < s->n; i++)
+            if (s->len[i] == n && memcmp(s->vals[i], p, n) == 0)
+                return 1;
+        return 0;
+    }
+    h = hash64(p, n);
+    slot = h & s->mask;
 
     while (s->idx[slot] != 0) {
         uint32_t k = s->idx[slot] - 1;

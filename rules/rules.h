@@ -46,16 +46,27 @@ const struct bias_spec *rules_bias(const struct rules *r, size_t i);
 
 /* Bind rules to the scan's header.  nsamples: samples kept per check.
  * id: the identity sink (row hashes for duplicate_rows); may be NULL
- * when there is no duplicate_rows check. */
+ * when there is no duplicate_rows check (a duplicate_rows check then
+ * reports status "error").  A required column missing from the data is
+ * ASSAY_ECOLUMN at the rules-file position of its name, listing the
+ * data's columns.  A `required: false` column that is absent: its checks
+ * (and expressions or unique tuples naming it) are reported with status
+ * "pass", checked 0 and the message "column absent (required: false)". */
 struct checker *checker_new(const struct rules *r, struct scan *s,
                             struct identity *id, unsigned nsamples,
                             struct assay_err *err);
 void checker_free(struct checker *c);
 const struct scan_sink *checker_sink(struct checker *c);
-/* After scan_run(): sort-based checks, samples by a second look. */
+/* After scan_run() (and identity_finish(), whose duplicates it reports):
+ * sort-based checks, samples by a second look (scan_rescan(), only when
+ * a unique check found repeats). */
 int checker_finish(struct checker *c, struct scan *s, struct assay_err *err);
-/* The "results" array (DESIGN.md), one object per check in rules-file
- * order, built-in field_count first.  Caller frees. */
+/* The "results" array (DESIGN.md), one object per check: the built-in
+ * field_count first, then each column's checks in file order (its
+ * implied type check first), then the dataset-level checks in file
+ * order.  Each object: id, kind, column (null for dataset checks),
+ * severity, status (pass | fail | error), failures, checked, observed,
+ * limit (bounds and tolerance), message, samples.  Caller frees. */
 struct json_t *checker_results(struct checker *c);
 
 #endif

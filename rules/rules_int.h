@@ -237,13 +237,22 @@ struct worker {
 };
 
 /* A present column the checker reads (a slot in the value cache). */
+/* One evaluation in the hot path, resolved once: no table lookups per
+ * value. */
+struct step {
+    void (*eval)(const struct check *c, struct wcheck *wc, struct worker *w);
+    const struct check *c;
+    size_t wi;                  /* check index (worker state) */
+};
+
 struct plan {
     uint32_t field;             /* index in the record */
     int slot;
     int type;                   /* enum vtype; VT_STRING when untyped */
     int type_check;             /* check index, or -1 */
     size_t *nn, nnn;            /* not_null checks */
-    size_t *vc, nvc;            /* checks on values that parse */
+    struct step *vc;            /* checks on values that parse */
+    size_t nvc;
 };
 
 struct checker {
@@ -257,7 +266,8 @@ struct checker {
     size_t nslot;               /* rules columns, then extra columns of
                                  * dataset unique checks */
     int *slot_field;            /* per slot: field index, -1 absent */
-    size_t *rowc, nrowc;        /* dataset checks evaluated per record */
+    struct step *rowc;          /* dataset checks evaluated per record */
+    size_t nrowc;
     int **tuple;                /* per check: slots of a unique tuple */
     int *absent;                /* per check: names an absent column */
     /* Null tokens, quick to test: lengths bounded by [nmin, nmax]. */

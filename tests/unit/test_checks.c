@@ -231,13 +231,13 @@ static void test_basic(void **state)
     assert_int_equal(j_integer(j_get(o, "min_fields")), 1);
     assert_int_equal(j_integer(j_get(o, "max_fields")), 3);
     expect_message(res, "field_count",
-                   "2 of 10 records with a field count other than 2");
+                   "2 of 10 records have a field count other than 2");
     assert_true(j_is_null(j_get(result(res, "field_count"), "column")));
 
     expect(res, "age.type", "fail", 1, 6);
     expect_samples(res, "age.type", "4:3:abc");
     expect_message(res, "age.type",
-                   "1 of 6 non-null values that are not a valid integer");
+                   "1 of 6 non-null values are not a valid integer");
     expect(res, "age.not_null", "fail", 2, 8);
     expect_samples(res, "age.not_null", "3:2:;6:5:NA");
     assert_close(j_number(j_get(result(res, "age.not_null"), "observed")),
@@ -380,7 +380,7 @@ static void test_values(void **state)
     res = run(r, &d, d.n, 5);
     expect(res, "g.allowed", "fail", 2, 5);
     expect_samples(res, "g.allowed", "4:3:Male;5:4:other");
-    expect_message(res, "g.allowed", "2 of 5 values not in the allowed set "
+    expect_message(res, "g.allowed", "2 of 5 values are not in the allowed set "
                    "(female, male, nonbinary)");
     /* integers compare as numbers: 01 and +2 are allowed */
     expect(res, "n.allowed", "fail", 2, 6);
@@ -476,7 +476,7 @@ static void test_unique(void **state)
     expect_samples(res, "unique", "6:5:2,x,p;8:7:bad,x,p;10:9:4,y,p;"
                    "11:10:5,x,q");
     expect_message(res, "unique",
-                   "4 of 7 (a, b) tuples that repeat an earlier tuple");
+                   "4 of 7 (a, b) tuples repeat an earlier tuple");
     j_free(res);
 
     /* two samples wanted: the second look stops early */
@@ -531,8 +531,8 @@ static void test_dataset(void **state)
     assert_int_equal(j_integer(j_get(o, "true")), 3);
     assert_int_equal(j_integer(j_get(o, "false")), 1);
     assert_int_equal(j_integer(j_get(o, "null")), 2);
-    expect_message(res, "ordered", "1 of 6 records where 'end >= start' is "
-                   "false; 2 null results pass");
+    expect_message(res, "ordered", "1 of 6 records violate 'end >= start'; "
+                   "2 null results pass");
     expect(res, "expression", "pass", 0, 6);
     expect(res, "end.type", "fail", 1, 5);
     expect(res, "n.type", "fail", 1, 6);
