@@ -417,7 +417,7 @@ static int fast_window(struct csv_reader *r, const unsigned char *w,
                         goto more;
                     }
                     if (w[q + 2] != '\n') {
-                        r->hlim = q + 3;
+                        r->hlim = q + 2;
                         goto slow;          /* lone CR */
                     }
                     tl = 2;
@@ -463,7 +463,7 @@ static int fast_window(struct csv_reader *r, const unsigned char *w,
                 goto more;
             }
             if (w[q + 1] != '\n') {
-                r->hlim = q + 2;
+                r->hlim = q + 1;
                 goto slow;                  /* lone CR */
             }
             tl = 2;
@@ -833,7 +833,6 @@ static int slow_window(struct csv_reader *r, const unsigned char *w,
 
     r->w = w;
     r->wlen = wlen;
-    r->nulok = 0;
     r->lnext = pos;
     if (lc_mid(r)) {
         r->rs = 0;              /* the carry starts with the open record */
@@ -904,6 +903,7 @@ static int run_window(struct csv_reader *r, const unsigned char *w,
 {
     int st;
 
+    r->nulok = 0;               /* a new window: forget where its NUL was */
     if (r->force && !r->f_active && r->mode == M_FAST && !lc_mid(r))
         r->mode = M_LIBCSV;
     for (;;) {
