@@ -226,7 +226,8 @@ void esc_gh_prop(struct buf *b, const char *s, size_t max)
  * anywhere in a line (code, emphasis, links, images, raw HTML, entities,
  * strikethrough, cells) and GitHub's math ($), mentions (@) and issue
  * references (#).  Characters that matter only at the start of a line
- * (+ - = . digits) are left alone: values are never written there. */
+ * (+ - = . digits) are left alone: values are never written there.
+ * Noncharacters (U+FFFE ...) become U+FFFD. */
 #define MD_SPECIAL "\\`*_[]#!|<>&~$@"
 
 static void md_one(struct buf *b, unsigned cp, const unsigned char *p,
@@ -250,6 +251,10 @@ static void md_one(struct buf *b, unsigned cp, const unsigned char *p,
             buf_addc(b, tmp.data[i]);
         }
         buf_release(&tmp);
+        return;
+    }
+    if ((cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) {
+        buf_add(b, REPLACEMENT, 3);     /* noncharacters */
         return;
     }
     if (cp < 0x80 && strchr(MD_SPECIAL, (int)cp) != NULL) {

@@ -30,13 +30,14 @@ static const char css[] =
     "h1{font-size:1.6rem;margin:.5rem 0}h2{border-bottom:2px solid "
     "var(--line);padding-bottom:.2rem;margin-top:2rem}\n"
     "table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.88rem}\n"
-    "caption{text-align:left;font-weight:600;padding:.3rem 0}\n"
+    "caption{text-align:left;font-weight:600;padding:.3rem 0;"
+    "white-space:nowrap}\n"
     "th,td{border:1px solid var(--line);padding:.2rem .5rem;"
     "text-align:left;vertical-align:top}\n"
     "thead th{background:#f2f2f2}td.n{text-align:right;"
     "font-variant-numeric:tabular-nums;white-space:nowrap}\n"
     ".v{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;"
-    "white-space:pre-wrap;word-break:break-all}\n"
+    "white-space:pre-wrap;overflow-wrap:anywhere}.dim{color:#666}\n"
     ".badge{display:inline-block;padding:0 .45rem;border-radius:.25rem;"
     "color:#fff;font-weight:600;font-size:.85em}\n"
     ".c-fail{background:var(--fail)}.c-warn{background:var(--warn)}"
@@ -44,7 +45,7 @@ static const char css[] =
     ".c-error{background:var(--error)}\n"
     ".verdict{font-size:1.3rem}dl.meta{display:grid;grid-template-columns:"
     "max-content 1fr;gap:.1rem 1rem;margin:.5rem 0}dl.meta dt{font-weight:"
-    "600}dl.meta dd{margin:0;word-break:break-all}\n"
+    "600}dl.meta dd{margin:0;overflow-wrap:anywhere}\n"
     "nav ul{display:flex;gap:1.5rem;list-style:none;padding:0}\n"
     "details{margin:.3rem 0}summary{cursor:pointer;font-weight:600}\n"
     "svg{display:block;overflow:visible}.bar{fill:#4a78b5}"
@@ -96,6 +97,30 @@ static void td_value(struct buf *b, const struct json_t *v)
     buf_adds(b, "</td>");
 }
 
+static void td_limit(struct buf *b, const struct json_t *lim)
+{
+    struct buf t = BUF_INIT;
+
+    buf_adds(b, "<td>");
+    if (lim != NULL && !j_is_null(lim)) {
+        fmt_limit(&t, lim);
+        esc_html(b, buf_cstr(&t), VALUE_CAP);
+    }
+    buf_adds(b, "</td>");
+    buf_release(&t);
+}
+
+/* A sample value: the display form, "(empty)" for "". */
+static void td_sample(struct buf *b, const struct json_t *v)
+{
+    buf_adds(b, "<td class=\"v\">");
+    if (j_string(v) != NULL && *j_string(v) == '\0')
+        buf_adds(b, "<span class=\"dim\">(empty)</span>");
+    else if (j_string(v) != NULL)
+        value(b, v, VALUE_CAP);
+    buf_adds(b, "</td>");
+}
+
 static void badge(struct buf *b, enum item_class c)
 {
     buf_printf(b, "<span class=\"badge %s\">%s</span>", cls_css[c],
@@ -143,10 +168,11 @@ static void header(struct buf *b, const struct report_ctx *ctx)
     text(b, ctx->name, VALUE_CAP);
     buf_adds(b, "</h1>\n<p class=\"verdict\">Verdict: ");
     badge(b, verdict_class(ctx->verdict));
-    buf_printf(b, " &#8212; %zu failed, %zu errors, %zu warnings, %zu "
+    buf_printf(b, " &#8212; %zu failed, %zu error%s, %zu warning%s, %zu "
                "info, %zu passed</p>\n<dl class=\"meta\">\n",
                ctx->count[IC_FAIL], ctx->count[IC_ERROR],
-               ctx->count[IC_WARN], ctx->count[IC_INFO],
+               ctx->count[IC_ERROR] == 1 ? "" : "s", ctx->count[IC_WARN],
+               ctx->count[IC_WARN] == 1 ? "" : "s", ctx->count[IC_INFO],
                ctx->count[IC_PASS]);
     for (i = 0; i < ARRAY_SIZE(keys); i++) {
         snprintf(label, sizeof label, "Dataset %s", keys[i]);
@@ -208,7 +234,7 @@ static void problem_row(struct buf *b, const struct ritem *it)
     td_value(b, j_get(it->obj, "checked"));
     td_value(b, j_get(it->obj, "observed") != NULL ?
              j_get(it->obj, "observed") : j_get(it->obj, "value"));
-    td_value(b, j_get(it->obj, "limit"));
+    td_limit(b, j_get(it->obj, "limit"));
     buf_adds(b, "<td>");
     text(b, it->message, 4 * VALUE_CAP);
     buf_adds(b, "</td></tr>\n");
@@ -235,10 +261,8 @@ static void samples(struct buf *b, const struct ritem *it, int open)
         buf_adds(b, "<tr>");
         td_value(b, j_get(s, "line"));
         td_value(b, j_get(s, "record"));
-        buf_adds(b, "<td class=\"v\">");
-        if (j_string(j_get(s, "value")) != NULL)
-            value(b, j_get(s, "value"), VALUE_CAP);
-        buf_adds(b, "</td></tr>\n");
+        td_sample(b, j_get(s, "value"));
+        buf_adds(b, "</tr>\n");
     }
     buf_adds(b, "</tbody>\n</table>\n</details>\n");
 }
@@ -325,7 +349,8 @@ static void interval_bar(struct buf *b, const struct json_t *m,
     double lo = 0, hi = 0, blo, bhi, x0, x1, pad;
     int band = limit_band(lim, &blo, &bhi);
 
-    if (!j_is_number(v))
+    /* Without a limit or an interval there is nothing to picture. */
+    if (!j_is_number(v) || (!band && j_len(ci) != 2))
         return;
     widen(&lo, &hi, j_number(v));
     if (j_len(ci) == 2) {
@@ -409,7 +434,7 @@ static void bias_stage(struct buf *b, const struct report_ctx *ctx,
             value(b, j_at(ci, 1), 32);
         }
         buf_adds(b, "</td>");
-        td_value(b, lim);
+        td_limit(b, lim);
         buf_adds(b, "<td>");
         if (f != NULL)
             badge(b, f->cls);
@@ -551,9 +576,11 @@ static size_t histogram(const struct json_t *h, struct bin **out)
     return n;
 }
 
-/* Bar chart of n bars with labels (for the description) and counts. */
+/* Bar chart of n counts; span (may be NULL) labels the x axis with the
+ * first bin's start and the last bin's end. */
 static void bar_chart(struct buf *b, size_t id, const char *title,
-                      const double *counts, size_t n)
+                      const double *counts, size_t n,
+                      const struct bin *span)
 {
     double max = 0, w, h;
     size_t i;
@@ -565,8 +592,8 @@ static void bar_chart(struct buf *b, size_t id, const char *title,
                " role=\"img\" aria-labelledby=\"g%zut g%zud\">"
                "<title id=\"g%zut\">", id, id, id);
     text(b, title, VALUE_CAP);
-    buf_printf(b, "</title><desc id=\"g%zud\">%zu bars; the table below "
-               "gives the counts.</desc>", id, n);
+    buf_printf(b, "</title><desc id=\"g%zud\">%zu bars; a table gives "
+               "the same counts.</desc>", id, n);
     for (i = 0; i < n; i++) {
         h = max > 0 ? 90.0 * counts[i] / max : 0;
         buf_printf(b, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" "
@@ -574,8 +601,17 @@ static void bar_chart(struct buf *b, size_t id, const char *title,
                    95 - h, w > 2 ? w - 1 : w, h);
     }
     buf_printf(b, "<line class=\"axis\" x1=\"10\" y1=\"95.5\" x2=\"310\" "
-               "y2=\"95.5\"/><text x=\"10\" y=\"108\">max count %.0f</text>"
-               "</svg>\n", max);
+               "y2=\"95.5\"/>");
+    if (span != NULL) {
+        buf_adds(b, "<text x=\"10\" y=\"108\">");
+        num(b, span->lo);
+        buf_adds(b, "</text><text x=\"310\" y=\"108\" "
+                 "text-anchor=\"end\">");
+        num(b, span->hi);
+        buf_adds(b, "</text>");
+    }
+    buf_printf(b, "<text x=\"310\" y=\"8\" text-anchor=\"end\">max "
+               "%.0f</text></svg>\n", max);
 }
 
 static void column_histogram(struct buf *b, const struct json_t *c,
@@ -586,6 +622,7 @@ static void column_histogram(struct buf *b, const struct json_t *c,
     const struct json_t *top = j_get(c, "top");
     double *counts = NULL;
     struct buf title = BUF_INIT;
+    struct bin span;
 
     if (n > 0) {
         counts = xcalloc(n, sizeof *counts);
@@ -594,8 +631,11 @@ static void column_histogram(struct buf *b, const struct json_t *c,
         buf_adds(&title, "Histogram of ");
         buf_adds(&title, j_string(j_get(c, "name")) ? j_string(j_get(c,
                  "name")) : "column");
-        bar_chart(b, idx, buf_cstr(&title), counts, n);
-        buf_adds(b, "<table>\n<caption>");
+        span.lo = bins[0].lo;
+        span.hi = bins[n - 1].hi;
+        bar_chart(b, idx, buf_cstr(&title), counts, n, &span);
+        buf_printf(b, "<details><summary>Histogram data (%zu bins)"
+                   "</summary>\n<table>\n<caption>", n);
         text(b, buf_cstr(&title), VALUE_CAP);
         buf_adds(b, "</caption>\n<thead><tr><th scope=\"col\">From</th>"
                  "<th scope=\"col\">To</th><th scope=\"col\">Count</th>"
@@ -609,7 +649,7 @@ static void column_histogram(struct buf *b, const struct json_t *c,
             num(b, bins[i].count);
             buf_adds(b, "</td></tr>\n");
         }
-        buf_adds(b, "</tbody>\n</table>\n");
+        buf_adds(b, "</tbody>\n</table>\n</details>\n");
     } else if (j_len(top) > 0) {
         n = MIN(j_len(top), (size_t)HTML_TOP);
         counts = xcalloc(n, sizeof *counts);
@@ -618,7 +658,7 @@ static void column_histogram(struct buf *b, const struct json_t *c,
         buf_adds(&title, "Most frequent values of ");
         buf_adds(&title, j_string(j_get(c, "name")) ? j_string(j_get(c,
                  "name")) : "column");
-        bar_chart(b, idx, buf_cstr(&title), counts, n);
+        bar_chart(b, idx, buf_cstr(&title), counts, n, NULL);
     }
     free(counts);
     free(bins);
@@ -656,9 +696,8 @@ static void column_detail(struct buf *b, const struct json_t *c, size_t idx,
         buf_adds(b, "</caption>\n<thead><tr><th scope=\"col\">Value</th>"
                  "<th scope=\"col\">Count</th></tr></thead>\n<tbody>\n");
         for (i = 0; i < j_len(top) && i < HTML_TOP; i++) {
-            buf_adds(b, "<tr><td class=\"v\">");
-            value(b, j_get(j_at(top, i), "value"), VALUE_CAP);
-            buf_adds(b, "</td>");
+            buf_adds(b, "<tr>");
+            td_sample(b, j_get(j_at(top, i), "value"));
             td_value(b, j_get(j_at(top, i), "count"));
             buf_adds(b, "</tr>\n");
         }

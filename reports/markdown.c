@@ -52,10 +52,11 @@ static void head(struct buf *b, const struct report_ctx *ctx)
                icons[verdict_class(ctx->verdict)]);
     esc_md(b, ctx->name, VALUE_CAP);
     buf_printf(b, "\n\n**Verdict: %s** \xC2\xB7 %zu failed \xC2\xB7 %zu "
-               "errors \xC2\xB7 %zu warnings \xC2\xB7 %zu info \xC2\xB7 "
+               "error%s \xC2\xB7 %zu warning%s \xC2\xB7 %zu info \xC2\xB7 "
                "%zu passed\n\n", verdict_word(ctx->verdict),
                ctx->count[IC_FAIL], ctx->count[IC_ERROR],
-               ctx->count[IC_WARN], ctx->count[IC_INFO],
+               ctx->count[IC_ERROR] == 1 ? "" : "s", ctx->count[IC_WARN],
+               ctx->count[IC_WARN] == 1 ? "" : "s", ctx->count[IC_INFO],
                ctx->count[IC_PASS]);
     buf_adds(b, "Dataset: ");
     esc_md(b, ctx->data_path, VALUE_CAP);
@@ -218,7 +219,9 @@ static void bias(struct buf *b, const struct report_ctx *ctx, int detail)
             buf_adds(b, " | ");
             md_value(b, j_get(it->obj, "value"));
             buf_adds(b, " | ");
-            md_value(b, j_get(it->obj, "limit"));
+            buf_reset(&f);
+            fmt_limit(&f, j_get(it->obj, "limit"));
+            esc_md(b, buf_cstr(&f), VALUE_CAP);
             buf_adds(b, " |\n");
         }
         buf_addc(b, '\n');

@@ -195,6 +195,49 @@ void fmt_value(struct buf *b, const struct json_t *v)
     }
 }
 
+/* ---- limits ----
+ * To add a row: the key a rules file writes in a limit object and what
+ * is written before its number. */
+static const struct {
+    const char *key, *prefix;
+} limit_words[] = {
+    { "max_abs", "|v| <= " },
+    { "min", ">= " },
+    { "max", "<= " },
+    { "min_exclusive", "> " },
+    { "max_exclusive", "< " },
+};
+
+void fmt_limit(struct buf *b, const struct json_t *lim)
+{
+    struct json_t *o = (struct json_t *)lim;
+    size_t i, n = 0;
+    void *it;
+
+    /* Only objects made entirely of known keys read as comparisons. */
+    for (it = j_iter(o); it != NULL; it = j_iter_next(o, it), n++) {
+        for (i = 0; i < ARRAY_SIZE(limit_words); i++)
+            if (strcmp(j_iter_key(it), limit_words[i].key) == 0)
+                break;
+        if (i == ARRAY_SIZE(limit_words)) {
+            n = 0;
+            break;
+        }
+    }
+    if (n == 0) {
+        fmt_value(b, lim);
+        return;
+    }
+    for (it = j_iter(o); it != NULL; it = j_iter_next(o, it)) {
+        for (i = 0; strcmp(j_iter_key(it), limit_words[i].key) != 0; i++)
+            ;
+        if (it != j_iter(o))
+            buf_adds(b, ", ");
+        buf_adds(b, limit_words[i].prefix);
+        fmt_value(b, j_iter_value(it));
+    }
+}
+
 void fmt_metric(struct buf *b, const struct json_t *m)
 {
     const struct json_t *v = j_is_object(m) ? j_get(m, "value") : m;
@@ -293,7 +336,7 @@ void item_detail(struct buf *b, const struct ritem *it, size_t max_samples,
         buf_reset(&t);
     }
     if (lim != NULL && !j_is_null(lim)) {
-        fmt_value(&t, lim);
+        fmt_limit(&t, lim);
         buf_printf(b, "\n%slimit: ", indent);
         esc_display(b, buf_cstr(&t), VALUE_CAP);
         buf_reset(&t);

@@ -95,6 +95,9 @@ void item_fingerprint(const struct report_ctx *ctx, const struct ritem *it,
  * (%.6g for display), strings as is, {"min": 1, "max": 2} as
  * "min 1, max 2", arrays as "[a, b]", null as "null". */
 void fmt_value(struct buf *b, const struct json_t *v);
+/* A limit: {"min": 18, "max": 120} as ">= 18, <= 120", {"max_abs":
+ * 0.2} as "|v| <= 0.2"; anything else as fmt_value() does. */
+void fmt_limit(struct buf *b, const struct json_t *lim);
 /* A bias metric object {"value", "ci95", "error"} as "0.338 [0.31,
  * 0.36]" or "error: ..." */
 void fmt_metric(struct buf *b, const struct json_t *m);

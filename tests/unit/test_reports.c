@@ -218,6 +218,8 @@ static void test_esc_md(void **state)
         { "back\\slash", ESC_ALL, "back\\\\\\\\slash" },
         { "\x1b", ESC_ALL, "\\\\x1b" },
         { "\xC3\xA9", ESC_ALL, "\xC3\xA9" },
+        { "\xEF\xBF\xBE\xEF\xB7\x90", ESC_ALL,
+          "\xEF\xBF\xBD\xEF\xBF\xBD" },          /* noncharacters */
         { "abc|", 3, "abc..." },
     };
 
@@ -413,7 +415,7 @@ static void test_text(void **state)
     assert_has(s, "FAIL   age.range (range, column age): 12 of 999 failed\n"
                "       12 values out of range [18, 120]\n"
                "       observed: min -3, max 212\n"
-               "       limit: min 18, max 120\n");
+               "       limit: >= 18, <= 120\n");
     assert_has(s, "line 1042 (record 1040): \"212\"");
     assert_has(s, "line 1200 (record 1198): \"150\"");
     assert_lacks(s, "\"999\"");             /* only 3 samples */
@@ -479,7 +481,8 @@ static void test_junit(void **state)
                "message=\"12 values out of range [18, 120]\">");
     assert_has(s, "message=\"12 values out of range [18, 120]\">age.range "
                "(range, column age): 12 of 999 failed\n12 values out of "
-               "range [18, 120]\nobserved: min -3, max 212\nlimit: min 18, max 120\nline 1042 (record 1040): "
+               "range [18, 120]\nobserved: min -3, max 212\n"
+               "limit: &gt;= 18, &lt;= 120\nline 1042 (record 1040): "
                "\"212\"\n");
     assert_has(s, "line 1400 (record 1398): \"130\"</failure>");
     assert_has(s, "<failure type=\"warn\"");
