@@ -26,7 +26,7 @@ CREATE TABLE datasets (
     id      INTEGER PRIMARY KEY,
     name    TEXT NOT NULL UNIQUE,
     created TEXT NOT NULL,
-    seq     INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
+    seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
 ) STRICT;
 
 -- One exact content: the SHA-256 of the bytes is its identity.
@@ -42,7 +42,7 @@ CREATE TABLE snapshots (
     rows        INTEGER,
     columns     INTEGER,
     created     TEXT NOT NULL,
-    seq     INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
+    seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
 ) STRICT;
 
 -- Path history: what each path held, and when.  The latest row of a path
@@ -56,7 +56,7 @@ CREATE TABLE snapshot_paths (
     seen        TEXT NOT NULL,
     previous_id INTEGER REFERENCES snapshots(id),  -- what the path held before
     overwrite   INTEGER NOT NULL DEFAULT 0 CHECK (overwrite IN (0, 1)),
-    seq     INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
+    seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
 ) STRICT;
 
 -- snapshot(s) -> transform -> snapshot
@@ -66,14 +66,14 @@ CREATE TABLE derivations (
     transform   TEXT,
     code_rev    TEXT,
     created     TEXT NOT NULL,
-    seq     INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
+    seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
 ) STRICT;
 
 CREATE TABLE derivation_inputs (
     id            INTEGER PRIMARY KEY,
     derivation_id INTEGER NOT NULL REFERENCES derivations(id),
     snapshot_id   INTEGER NOT NULL REFERENCES snapshots(id),
-    seq     INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,
+    seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,
     UNIQUE (derivation_id, snapshot_id)
 ) STRICT;
 
@@ -85,7 +85,7 @@ CREATE TABLE runs (
     params      TEXT NOT NULL,          -- canonical JSON object
     code_rev    TEXT,
     started     TEXT NOT NULL,
-    seq     INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
+    seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
 ) STRICT;
 
 CREATE TABLE run_inputs (
@@ -93,7 +93,7 @@ CREATE TABLE run_inputs (
     run_id      INTEGER NOT NULL REFERENCES runs(id),
     snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
     role        TEXT NOT NULL,          -- train, validation, test, input ...
-    seq     INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,
+    seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,
     UNIQUE (run_id, snapshot_id, role)
 ) STRICT;
 
@@ -103,7 +103,7 @@ CREATE TABLE run_finishes (
     status      TEXT NOT NULL CHECK (status IN ('succeeded', 'failed')),
     finished    TEXT NOT NULL,
     metrics     TEXT NOT NULL,          -- canonical JSON object
-    seq     INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
+    seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
 ) STRICT;
 
 -- Model artifacts, identified by the SHA-256 of their bytes.
@@ -114,14 +114,14 @@ CREATE TABLE models (
     mtime_ns    INTEGER,
     path        TEXT NOT NULL,          -- absolute, where recorded
     created     TEXT NOT NULL,
-    seq     INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
+    seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
 ) STRICT;
 
 CREATE TABLE run_models (
     id          INTEGER PRIMARY KEY,
     run_id      INTEGER NOT NULL REFERENCES runs(id),
     model_id    INTEGER NOT NULL REFERENCES models(id),
-    seq     INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,
+    seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED,
     UNIQUE (run_id, model_id)
 ) STRICT;
 
@@ -132,7 +132,7 @@ CREATE TABLE deployments (
     model_id    INTEGER NOT NULL REFERENCES models(id),
     env         TEXT NOT NULL,
     deployed    TEXT NOT NULL,
-    seq     INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
+    seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
 ) STRICT;
 
 -- `assay check` results for a snapshot.
@@ -146,7 +146,7 @@ CREATE TABLE checks (
     rules_sha256 TEXT,
     tool_version TEXT,
     checked      TEXT NOT NULL,
-    seq     INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
+    seq INTEGER NOT NULL REFERENCES ledger(seq) DEFERRABLE INITIALLY DEFERRED
 ) STRICT;
 
 -- Accident protection only: anyone holding the file can drop a trigger.

@@ -14,12 +14,9 @@
 #include "util.h"
 #include "lineage/lineage.h"
 
-struct sub;
-typedef int sub_fn(const struct sub *s, struct optset *os);
-
 struct sub {
     const char *name;           /* "add", "run start" */
-    sub_fn *run;
+    int (*run)(const struct sub *s, struct optset *os);
     const char *synopsis;
     const char *summary;
     const struct opt *opts;
@@ -224,6 +221,8 @@ static int do_run_start(const struct sub *s, struct optset *os)
         return rc;
     if (opt_get(os, "name") == NULL)
         return sub_usage(s, "a run needs --name NAME");
+    if (n == 0)
+        return sub_usage(s, "a run needs at least one --input PATH[:ROLE]");
     params = pairs(s, os, "param", 0, &rc);
     if (params == NULL)
         return rc;
@@ -582,14 +581,12 @@ static void text_show(const struct json_t *doc)
 
 /* ---- queries ---- */
 
-typedef struct json_t *query_fn(const char *db, const char *ref,
-                                struct assay_err *err);
-
 /* How to add a REF query: a lineage_*() returning JSON, a text renderer,
  * a row here and a row in subs[]. */
 static const struct query {
     const char *name;
-    query_fn *fn;
+    struct json_t *(*fn)(const char *db, const char *ref,
+                         struct assay_err *err);
     void (*text)(const struct json_t *doc);
 } queries[] = {
     { "show", lineage_show, text_show },
