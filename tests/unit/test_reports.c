@@ -12,6 +12,7 @@
  * tests/cli/07*-reports-*.t run it and then xmllint, jsonschema and
  * cmark-gfm on the output. */
 #include "testutil.h"
+#include <sys/stat.h>
 #include <unistd.h>
 #include "json.h"
 #include "util.h"
@@ -934,6 +935,45 @@ static void test_scale(void **state)
     j_free(doc);
 }
 
+/* The job summary never passes GitHub's 1 MiB, however many checks. */
+static void test_step_summary_cap(void **state)
+{
+    struct json_t *doc = load("fail.json"), *results = j_arr(), *r;
+    struct report_opts o = REPORT_OPTS_INIT;
+    char path[] = "/tmp/assay-summary-XXXXXX";
+    char id[32], msg[400];
+    struct stat st;
+    size_t i;
+    int fd = mkstemp(path);
+    char *s;
+
+    (void)state;
+    assert_true(fd >= 0);
+    close(fd);
+    memset(msg, '|', sizeof msg - 1);
+    msg[sizeof msg - 1] = '\0';
+    for (i = 0; i < 5000; i++) {
+        r = j_obj();
+        snprintf(id, sizeof id, "c%zu.pattern", i);
+        j_set(r, "id", j_str(id));
+        j_set(r, "kind", j_str("pattern"));
+        j_set(r, "status", j_str("fail"));
+        j_set(r, "failures", j_int(1));
+        j_set(r, "message", j_str(msg));
+        j_push(results, r);
+    }
+    j_set(doc, "results", results);
+    o.step_summary = path;
+    s = render_doc("github", doc, &o, NULL);
+    assert_has(s, "::notice title=assay::4950 more findings are not "
+               "annotated");
+    free(s);
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(st.st_size > 0 && st.st_size < 1024 * 1024);
+    unlink(path);
+    j_free(doc);
+}
+
 /* ---- time and errors ---- */
 
 static void test_source_date_epoch(void **state)
@@ -1020,6 +1060,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_all_formats_all_fixtures),
         cmocka_unit_test(test_bias_only),
         cmocka_unit_test(test_scale),
+        cmocka_unit_test(test_step_summary_cap),
         cmocka_unit_test(test_source_date_epoch),
         cmocka_unit_test(test_write_error),
     };
