@@ -1,10 +1,13 @@
 /* stats.c -- statistics on top of GSL (the only file including GSL):
  * normal tail and quantile, Wilson, Newcombe and Katz intervals, the
- * two-proportion z-test, and numpy-exact summation.
- * Pure functions of their arguments; used by bias.c, later by profile. */
+ * two-proportion z-test, numpy-exact summation, and exact k-nearest-
+ * neighbour classification (FlipTest).  Pure functions of their
+ * arguments; used by bias.c, later by profile. */
 #include <math.h>
+#include <stdlib.h>
 #include <gsl/gsl_cdf.h>
 #include "stats.h"
+#include "util.h"
 
 double stats_normal_q(double z)
 {
@@ -135,4 +138,204 @@ static double pairwise(const double *a, size_t n)
 double stats_sum(const double *a, size_t n)
 {
     return 0.0 + pairwise(a, n);
+}
+
+/* ---- exact k-nearest neighbours ----
+ * A k-d tree over the training points (split at the median of the widest
+ * dimension, leaves of up to 16 points) answers each query with the k
+ * smallest (squared distance, index) pairs.  Comparing pairs, not just
+ * distances, makes ties go to the lower index whatever the tree shape;
+ * a subtree is skipped only when its lower bound (distance to the split
+ * plane) is strictly above the current k-th pair's distance. */
+struct kd {
+    const double *t;
+    size_t dim;
+    size_t *perm;
+    struct kdnode {
+        size_t lo, hi, sdim;
+        double split;
+        long left, right;           /* -1: leaf */
+    } *node;
+    size_t nnode, cap;
+};
+
+struct kdheap {
+    double d2[64];
+    size_t idx[64];
+    unsigned n, k;
+};
+
+static double kd_coord(const struct kd *kd, size_t i, size_t d)
+{
+    return kd->t[kd->perm[i] * kd->dim + d];
+}
+
+/* Partial sort perm[lo..hi) so that position m holds the value an
+ * ordering by coordinate d would put there (quickselect). */
+static void kd_select(struct kd *kd, size_t lo, size_t hi, size_t m,
+                      size_t d)
+{
+    while (hi - lo > 1) {
+        /* never the last element: Hoare needs that to make progress */
+        double pivot = kd_coord(kd, lo + (hi - lo - 1) / 2, d);
+        size_t i = lo, j = hi - 1, tmp;
+
+        for (;;) {
+            while (kd_coord(kd, i, d) < pivot)
+                i++;
+            while (kd_coord(kd, j, d) > pivot)
+                j--;
+            if (i >= j)
+                break;
+            tmp = kd->perm[i];
+            kd->perm[i] = kd->perm[j];
+            kd->perm[j] = tmp;
+            i++;
+            j--;
+        }
+        /* [lo, j] <= pivot <= [j + 1, hi) */
+        if (m <= j)
+            hi = j + 1;
+        else
+            lo = j + 1;
+    }
+}
+
+static long kd_build(struct kd *kd, size_t lo, size_t hi)
+{
+    long id;
+    size_t d, i, best = 0, mid;
+    double spread = -1, mn, mx, v;
+
+    if (kd->nnode == kd->cap) {
+        kd->cap = kd->cap ? kd->cap * 2 : 64;
+        kd->node = xrealloc(kd->node, kd->cap * sizeof(*kd->node));
+    }
+    id = (long)kd->nnode++;
+    kd->node[id].lo = lo;
+    kd->node[id].hi = hi;
+    kd->node[id].left = kd->node[id].right = -1;
+    if (hi - lo <= 16)
+        return id;
+    for (d = 0; d < kd->dim; d++) {
+        mn = mx = kd_coord(kd, lo, d);
+        for (i = lo + 1; i < hi; i++) {
+            v = kd_coord(kd, i, d);
+            mn = v < mn ? v : mn;
+            mx = v > mx ? v : mx;
+        }
+        if (mx - mn > spread) {
+            spread = mx - mn;
+            best = d;
+        }
+    }
+    if (!(spread > 0))
+        return id;                  /* all points equal: one leaf */
+    mid = lo + (hi - lo) / 2;
+    kd_select(kd, lo, hi, mid, best);
+    kd->node[id].sdim = best;
+    kd->node[id].split = kd_coord(kd, mid, best);
+    {
+        long l = kd_build(kd, lo, mid), r = kd_build(kd, mid, hi);
+
+        kd->node[id].left = l;
+        kd->node[id].right = r;
+    }
+    return id;
+}
+
+static int pair_less(double d1, size_t i1, double d2, size_t i2)
+{
+    return d1 < d2 || (d1 == d2 && i1 < i2);
+}
+
+/* Max-heap on (d2, idx): the root is the worst of the best k. */
+static void heap_offer(struct kdheap *h, double d2, size_t idx)
+{
+    unsigned i, c;
+
+    if (h->n < h->k) {
+        i = h->n++;
+        while (i > 0 && pair_less(h->d2[(i - 1) / 2], h->idx[(i - 1) / 2],
+                                  d2, idx)) {
+            h->d2[i] = h->d2[(i - 1) / 2];
+            h->idx[i] = h->idx[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+    } else if (pair_less(d2, idx, h->d2[0], h->idx[0])) {
+        i = 0;
+        for (;;) {
+            c = 2 * i + 1;
+            if (c >= h->n)
+                break;
+            if (c + 1 < h->n && pair_less(h->d2[c], h->idx[c],
+                                          h->d2[c + 1], h->idx[c + 1]))
+                c++;
+            if (!pair_less(d2, idx, h->d2[c], h->idx[c]))
+                break;
+            h->d2[i] = h->d2[c];
+            h->idx[i] = h->idx[c];
+            i = c;
+        }
+    } else {
+        return;
+    }
+    h->d2[i] = d2;
+    h->idx[i] = idx;
+}
+
+static void kd_search(const struct kd *kd, long id, const double *q,
+                      struct kdheap *h)
+{
+    const struct kdnode *nd = &kd->node[id];
+    size_t i, d, p;
+    double d2, diff;
+
+    if (nd->left < 0) {
+        for (i = nd->lo; i < nd->hi; i++) {
+            p = kd->perm[i];
+            d2 = 0;
+            for (d = 0; d < kd->dim; d++) {
+                diff = q[d] - kd->t[p * kd->dim + d];
+                d2 += diff * diff;
+            }
+            heap_offer(h, d2, p);
+        }
+        return;
+    }
+    diff = q[nd->sdim] - nd->split;
+    kd_search(kd, diff < 0 ? nd->left : nd->right, q, h);
+    if (h->n < h->k || !(diff * diff > h->d2[0]))
+        kd_search(kd, diff < 0 ? nd->right : nd->left, q, h);
+}
+
+void stats_knn(const double *t, const unsigned char *y, size_t nt,
+               size_t dim, const double *q, size_t nq, unsigned k,
+               unsigned char *out)
+{
+    struct kd kd = { t, dim, NULL, NULL, 0, 0 };
+    struct kdheap h;
+    size_t i;
+    unsigned j, pos;
+
+    if (k > 64)
+        k = 64;
+    if (k > nt)
+        k = (unsigned)nt;
+    kd.perm = xmalloc((nt ? nt : 1) * sizeof(size_t));
+    for (i = 0; i < nt; i++)
+        kd.perm[i] = i;
+    if (nt > 0)
+        kd_build(&kd, 0, nt);
+    for (i = 0; i < nq; i++) {
+        h.n = 0;
+        h.k = k;
+        if (nt > 0)
+            kd_search(&kd, 0, q + i * dim, &h);
+        for (j = 0, pos = 0; j < h.n; j++)
+            pos += y[h.idx[j]] != 0;
+        out[i] = 2 * pos > h.n;
+    }
+    free(kd.perm);
+    free(kd.node);
 }

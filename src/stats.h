@@ -45,4 +45,14 @@ double stats_two_prop_p(uint64_t k1, uint64_t n1, uint64_t k2, uint64_t n2);
 /* numpy's np.sum of a float64 vector (0.0 + pairwise sum), bit-exact. */
 double stats_sum(const double *a, size_t n);
 
+/* Exact k-nearest-neighbour classification (Euclidean, uniform vote) of
+ * nq query points q[nq * dim] against nt training points t[nt * dim]
+ * with 0/1 targets y[nt]: out[i] = 1 when more than half of the k
+ * nearest training points have y = 1.  Ties in distance are broken by
+ * the lower training index, so the result does not depend on the search
+ * structure (a k-d tree).  k must be in 1..nt.  No NaN in t or q. */
+void stats_knn(const double *t, const unsigned char *y, size_t nt,
+               size_t dim, const double *q, size_t nq, unsigned k,
+               unsigned char *out);
+
 #endif

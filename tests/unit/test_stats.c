@@ -115,6 +115,84 @@ static void test_sum_numpy(void **state)
     free(a);
 }
 
+/* The k-d tree must agree with brute force, ties (integer coordinates on
+ * a small grid: many equal distances) going to the lower index. */
+static unsigned long lcg_state = 12345;
+
+static unsigned lcg(unsigned m)
+{
+    lcg_state = lcg_state * 6364136223846793005UL + 1442695040888963407UL;
+    return (unsigned)((lcg_state >> 33) % m);
+}
+
+static unsigned char brute(const double *t, const unsigned char *y,
+                           size_t nt, size_t dim, const double *q,
+                           unsigned k)
+{
+    unsigned char *used = calloc(nt, 1);
+    unsigned j, pos = 0;
+    size_t i, d, best;
+    double bd, d2, diff;
+
+    for (j = 0; j < k; j++) {
+        best = nt;
+        bd = 0;
+        for (i = 0; i < nt; i++) {
+            if (used[i])
+                continue;
+            d2 = 0;
+            for (d = 0; d < dim; d++) {
+                diff = q[d] - t[i * dim + d];
+                d2 += diff * diff;
+            }
+            if (best == nt || d2 < bd) {
+                best = i;
+                bd = d2;
+            }
+        }
+        used[best] = 1;
+        pos += y[best];
+    }
+    free(used);
+    return 2 * pos > k;
+}
+
+static void test_knn(void **state)
+{
+    static const struct {
+        size_t nt, nq, dim;
+        unsigned k, grid;
+    } cases[] = {
+        { 5, 4, 2, 1, 1000 }, { 9, 30, 3, 1, 4 }, { 10, 50, 1, 5, 3 },
+        { 200, 300, 2, 5, 5 }, { 1000, 500, 3, 5, 4 },
+        { 3000, 200, 4, 5, 1000 }, { 500, 100, 2, 5, 1 },
+    };
+    size_t c, i;
+
+    (void)state;
+    for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        size_t nt = cases[c].nt, nq = cases[c].nq, dim = cases[c].dim;
+        double *t = malloc(nt * dim * sizeof(double));
+        double *q = malloc(nq * dim * sizeof(double));
+        unsigned char *y = malloc(nt), *out = malloc(nq);
+
+        for (i = 0; i < nt * dim; i++)
+            t[i] = (double)lcg(cases[c].grid);
+        for (i = 0; i < nt; i++)
+            y[i] = (unsigned char)lcg(2);
+        for (i = 0; i < nq * dim; i++)
+            q[i] = (double)lcg(cases[c].grid) + 0.5 * (double)lcg(2);
+        stats_knn(t, y, nt, dim, q, nq, cases[c].k, out);
+        for (i = 0; i < nq; i++)
+            assert_int_equal(out[i], brute(t, y, nt, dim, q + i * dim,
+                                           cases[c].k));
+        free(t);
+        free(q);
+        free(y);
+        free(out);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -123,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_newcombe_katz),
         cmocka_unit_test(test_two_prop),
         cmocka_unit_test(test_sum_numpy),
+        cmocka_unit_test(test_knn),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
