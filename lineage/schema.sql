@@ -204,7 +204,7 @@ BEGIN SELECT RAISE(ABORT, 'checks is append-only'); END;
 CREATE TRIGGER checks_no_delete BEFORE DELETE ON checks
 BEGIN SELECT RAISE(ABORT, 'checks is append-only'); END;
 
--- migration 2: indexes for the audit queries
+-- migration 2: indexes and views for the audit queries
 
 -- upstream / downstream / impact walk these edges in both directions;
 -- each lookup must be an index search, never a scan (bench/lineage_graph.sh).
@@ -221,3 +221,14 @@ CREATE INDEX models_by_path ON models(path, id);
 CREATE INDEX deployments_by_env ON deployments(env, id);
 CREATE INDEX deployments_by_model ON deployments(model_id, id);
 CREATE INDEX checks_by_snapshot ON checks(snapshot_id, id);
+
+-- Conveniences for auditors at the sqlite3 prompt (assay does not use
+-- them): runs with their outcome, and the model live in each environment.
+CREATE VIEW run_status AS
+    SELECT r.id, r.uuid, r.name, r.params, r.code_rev, r.started,
+           coalesce(f.status, 'running') AS status, f.finished, f.metrics
+    FROM runs r LEFT JOIN run_finishes f ON f.run_id = r.id;
+CREATE VIEW live_deployments AS
+    SELECT d.env, m.sha256 AS model_sha256, m.path AS model_path, d.deployed
+    FROM deployments d JOIN models m ON m.id = d.model_id
+    WHERE d.id = (SELECT max(e.id) FROM deployments e WHERE e.env = d.env);

@@ -27,7 +27,7 @@ static const struct migration {
     const char *what;
 } migrations[] = {
     { 1, "base schema" },
-    { 2, "indexes for the audit queries" },
+    { 2, "indexes and views for the audit queries" },
 };
 
 #define BUSY_TIMEOUT_MS 10000
