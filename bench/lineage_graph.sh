@@ -45,7 +45,8 @@ print(", ".join("%d %s" % (len(v), k) for k, v in d.items()
                 if isinstance(v, list) and k != "checks"))' "$OUT/q.json")
     verdict=ok
     [ "$med" -lt 200000 ] || verdict=SLOW
-    printf '%-34s best %4d.%d ms  median %4d.%d ms  %-4s  (%s)\n' "$*" \
+    label=$(printf '%s' "$*" | cut -c1-30)
+    printf '%-30s best %4d.%d ms  median %4d.%d ms  %-4s  (%s)\n' "$label" \
         $((best / 1000)) $((best % 1000 / 100)) $((med / 1000)) \
         $((med % 1000 / 100)) "$verdict" "$size"
 }
@@ -64,4 +65,4 @@ time_query show "$ROOT"
 a=$(date +%s%N)
 "$ASSAY" --db "$DB" lineage log > /dev/null
 b=$(date +%s%N)
-echo "log (1 bulk entry)                 $(( (b - a) / 1000000 )) ms"
+echo "log (1 bulk entry)              $(( (b - a) / 1000000 )) ms"
