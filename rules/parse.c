@@ -127,6 +127,8 @@ static void join_names(char *out, size_t n, const char *const *names,
     }
 }
 
+static int is_common(const char *k);
+
 int rp_keys(struct rparse *rp, const struct ynode *map, const char *what,
             const char *const *keys, size_t nkeys)
 {
@@ -144,6 +146,11 @@ int rp_keys(struct rparse *rp, const struct ynode *map, const char *what,
                 break;
         if (j < nkeys)
             continue;
+        if (is_common(k->str) &&
+            check_kind_find(what, CK_COLUMN | CK_DATASET) != NULL)
+            return rp_fail(rp, k, "'%s' belongs to the check, not to %s: "
+                           "write it on its own line, under the check's "
+                           "kind", k->str, what);
         rules_did_you_mean(hint, sizeof(hint), k->str, keys, nkeys);
         if (hint[0] != '\0')
             return rp_fail(rp, k, "unknown key '%s' in %s%s", k->str, what,

@@ -357,7 +357,6 @@ struct ynode *ydoc_parse(const char *text, size_t n, const char *name,
         return NULL;
     }
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, n);
-    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
     while (!done) {
         int r;
 

@@ -159,7 +159,7 @@ static const struct {
     { "s + 1 > 0", 2, "'+' needs numbers, not a string and a number" },
     { "i and b", 0, "'and' needs true/false operands, not a number" },
     { "b or s", 5, "'or' needs true/false operands, not a string" },
-    { "not i", 0, "'not' needs true/false operands, not a number" },
+    { "not i", 4, "'not' needs true/false operands, not a number" },
     { "-s = 1", 0, "unary '-' needs a number, not a string" },
     { "i > 1 1", 6, "unexpected '1' after the expression" },
     { "d > 'xyz'", 4, "'xyz' is not a valid date or timestamp" },
@@ -182,7 +182,9 @@ static const struct {
     { "12ab > 1", 0, "bad number '12a'" },
     { "abs(s) > 1", 4, "abs() needs a number, not a string" },
     { "length(i) > 1", 7, "length() needs a string, not a number" },
-    { "length(first name) > 1", 13, "expected ')'" },
+    { "length(first name) > 1", 7,
+      "unknown column 'first' in expression (did you mean 'first name'?)" },
+    { "length(\"first name\" > 1", 23, "expected ')'" },
 };
 
 static void test_errors(void **state)

@@ -148,6 +148,27 @@ static void test_no_norway(void **state)
     rules_free(r);
 }
 
+/* A byte-order mark and CRLF line ends (files from Windows editors). */
+static void test_bom_crlf(void **state)
+{
+    const char *text = "\xef\xbb\xbfversion: 1\r\ncolumns:\r\n"
+                       "  - name: a\r\n    checks:\r\n"
+                       "      - pattern: \"(x\"\r\n";
+    const char *ok = "\xef\xbb\xbfversion: 1\r\ncolumns:\r\n"
+                     "  - name: a\r\n    type: integer\r\n";
+    struct assay_err err = ASSAY_ERR_INIT;
+    struct rules *r = parse(text, &err);
+
+    (void)state;
+    assert_null(r);
+    assert_string_equal(err.msg, "r.yml:5:21: bad regular expression '(x': "
+                        "missing closing parenthesis (at offset 2)");
+    r = parse(ok, &err);
+    assert_non_null(r);
+    assert_int_equal(rules_column_type(r, "a"), VT_INTEGER);
+    rules_free(r);
+}
+
 static void test_ids(void **state)
 {
     const char *text =
@@ -406,13 +427,21 @@ static const struct {
     { "columns:\n  - name: a\n    checks:\n"
       "      - not_null: {max_missing: 2}\n        max_failures: 1\n",
       ASSAY_ERULES,
-      "r.yml:4:31: give max_missing or max_failures/mostly, not both" },
+      "r.yml:4:33: give max_missing or max_failures/mostly, not both" },
     { "checks:\n  - row_count: {min: 1}\n    max_failures: 1\n",
       ASSAY_ERULES,
       "r.yml:3:19: 'row_count' takes no max_failures or mostly" },
     { "columns:\n  - name: a\n    checks:\n      - not_null: {max: 1}\n",
       ASSAY_ERULES,
-      "r.yml:4:21: unknown key 'max' in not_null (expected max_missing)" },
+      "r.yml:4:20: unknown key 'max' in not_null (did you mean "
+      "'max_missing'?)" },
+    { "columns:\n  - name: a\n    checks:\n"
+      "      - length: {max: 3, severity: warn}\n", ASSAY_ERULES,
+      "r.yml:4:26: 'severity' belongs to the check, not to length: write "
+      "it on its own line, under the check's kind" },
+    { "columns:\n  - name: a\n    id: x\n", ASSAY_ERULES,
+      "r.yml:3:5: unknown key 'id' in a column (expected name, type, "
+      "required, checks, description)" },
     /* kinds */
     { "columns:\n  - name: a\n    type: integer\n    checks:\n"
       "      - range: {min: eighteen}\n", ASSAY_ERULES,
@@ -451,28 +480,28 @@ static const struct {
       "r.yml:5:25: 'x' is not a valid integer (column 'a' has type "
       "integer)" },
     { "columns:\n  - name: a\n    checks:\n      - allowed: []\n",
-      ASSAY_ERULES, "r.yml:4:20: allowed needs at least one value" },
+      ASSAY_ERULES, "r.yml:4:18: allowed needs at least one value" },
     { "columns:\n  - name: a\n    checks:\n      - allowed: x\n",
       ASSAY_ERULES,
       "r.yml:4:9: allowed needs a list of values like [a, b]" },
     { "columns:\n  - name: a\n    checks:\n      - pattern: '^[0-9{5}$'\n",
       ASSAY_EREGEX,
-      "r.yml:4:29: bad regular expression '^[0-9{5}$': missing "
+      "r.yml:4:28: bad regular expression '^[0-9{5}$': missing "
       "terminating ] for character class (at offset 9)" },
     { "columns:\n  - name: a\n    checks:\n      - pattern: '(a'\n",
       ASSAY_EREGEX,
-      "r.yml:4:22: bad regular expression '(a': missing closing "
+      "r.yml:4:21: bad regular expression '(a': missing closing "
       "parenthesis (at offset 2)" },
     { "columns:\n  - name: a\n    checks:\n      - length: {min: -1}\n",
       ASSAY_ERULES,
-      "r.yml:4:24: expected a count (an integer >= 0), not '-1'" },
+      "r.yml:4:23: expected a count (an integer >= 0), not '-1'" },
     { "columns:\n  - name: a\n    checks:\n      - unique: {columns: [a]}\n",
       ASSAY_ERULES,
-      "r.yml:4:19: unknown key 'columns': 'unique' takes no arguments "
+      "r.yml:4:18: unknown key 'columns': 'unique' takes no arguments "
       "(write 'unique: {}')" },
     { "columns:\n  - name: a\n    checks:\n      - not_null: 1\n",
       ASSAY_ERULES,
-      "r.yml:4:21: 'not_null' takes no arguments (write 'not_null: {}'), "
+      "r.yml:4:19: 'not_null' takes no arguments (write 'not_null: {}'), "
       "not a plain value" },
     { "columns:\n  - name: a\n    checks:\n      - type: {}\n", ASSAY_ERULES,
       "r.yml:4:9: 'type' checks come from the column's type: (add one, "
@@ -487,7 +516,7 @@ static const struct {
     { "checks:\n  - row_count: {min: 10, max: 1}\n", ASSAY_ERULES,
       "r.yml:2:16: row_count min 10 is above max 1" },
     { "checks:\n  - duplicate_rows: {max: x}\n", ASSAY_ERULES,
-      "r.yml:2:26: expected a count (3) or a percentage ('1%'), not 'x'" },
+      "r.yml:2:27: expected a count (3) or a percentage ('1%'), not 'x'" },
     /* ids */
     { "columns:\n  - name: a\n    checks:\n      - unique: {}\n"
       "        id: k\n      - not_null: {}\n        id: k\n", ASSAY_ERULES,
@@ -509,7 +538,7 @@ static const struct {
     { "columns:\n  - name: a\n    type: integer\n  - name: s\n"
       "    type: string\nchecks:\n  - expression: {expr: 'a < (s'}\n",
       ASSAY_ERULES,
-      "r.yml:7:32: expected ')' to close the '(' at offset 5" },
+      "r.yml:7:31: expected ')' to close the '(' at offset 5" },
     { "columns:\n  - name: d\n    type: date\n"
       "checks:\n  - expression: {expr: \"d > '2020-13-01'\"}\n",
       ASSAY_ERULES,
@@ -550,22 +579,28 @@ static const struct {
 static void test_errors(void **state)
 {
     size_t i;
+    int failed = 0;
 
     (void)state;
     for (i = 0; i < ARRAY_SIZE(bad); i++) {
         struct assay_err err = ASSAY_ERR_INIT;
         struct rules *r = parse(bad[i].text, &err);
 
-        if (r != NULL)
-            fail_msg("case %zu parsed: %s", i, bad[i].text);
-        if (err.status != bad[i].st)
-            fail_msg("case %zu: status %d, want %d (%s)", i, err.status,
-                     bad[i].st, err.msg);
-        if (bad[i].msg != NULL && strcmp(err.msg, bad[i].msg) != 0)
-            fail_msg("case %zu:\n got: %s\nwant: %s", i, err.msg,
-                     bad[i].msg);
-        assert_true(err.located);
+        if (r != NULL) {
+            print_error("case %zu parsed: %s\n", i, bad[i].text);
+            rules_free(r);
+            failed = 1;
+            continue;
+        }
+        if (err.status != bad[i].st || !err.located ||
+            (bad[i].msg != NULL && strcmp(err.msg, bad[i].msg) != 0)) {
+            print_error("case %zu (status %d, want %d):\n got: %s\n"
+                        "want: %s\n", i, err.status, bad[i].st, err.msg,
+                        bad[i].msg != NULL ? bad[i].msg : "(any)");
+            failed = 1;
+        }
     }
+    assert_false(failed);
 }
 
 /* Hostile files in tests/data/rules, through rules_load(). */
@@ -688,6 +723,7 @@ int main(void)
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_no_norway),
         cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_bom_crlf),
         cmocka_unit_test(test_forms),
         cmocka_unit_test(test_bias_forms),
         cmocka_unit_test(test_errors),
