@@ -279,18 +279,23 @@ static inline uint64_t mask64(const unsigned char *p, unsigned char d)
 }
 #endif
 
+/* The mask of the last n < 64 bytes of a window, from a padded copy. */
+static uint64_t block_tail(const unsigned char *p, size_t n, unsigned char d)
+{
+    unsigned char tmp[64];
+
+    memset(tmp, 0, sizeof(tmp));
+    memcpy(tmp, p, n);
+    return mask64(tmp, d) & (((uint64_t)1 << n) - 1);
+}
+
 /* The mask of w[base .. base+64) cut at wlen (base < wlen). */
 static inline uint64_t block(const unsigned char *w, size_t wlen,
                              size_t base, unsigned char d)
 {
-    unsigned char tmp[64];
-    size_t n = wlen - base;
-
-    if (n >= 64)
+    if (wlen - base >= 64)
         return mask64(w + base, d);
-    memset(tmp, 0, sizeof(tmp));
-    memcpy(tmp, w + base, n);
-    return mask64(tmp, d) & (((uint64_t)1 << n) - 1);
+    return block_tail(w + base, wlen - base, d);
 }
 
 /* Copy the record into rbuf, NUL-terminate the fields in place (undoing
@@ -301,7 +306,8 @@ static int fast_emit(struct csv_reader *r, const unsigned char *raw,
     size_t i;
     char *b;
 
-    grow(&r->rbuf, &r->rcap, len + 1, 1);
+    if (len + 1 > r->rcap)
+        grow(&r->rbuf, &r->rcap, len + 1, 1);
     b = r->rbuf;
     memcpy(b, raw, len);
     b[len] = '\0';
