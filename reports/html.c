@@ -340,6 +340,12 @@ static void widen(double *lo, double *hi, double v)
     }
 }
 
+/* x of a value on a 200-wide bar over [lo, hi], clamped. */
+static double xpos(double v, double lo, double hi)
+{
+    return 4.0 + 192.0 * ((fmin(fmax(v, lo), hi) - lo) / (hi - lo));
+}
+
 /* A 200x22 bar: the allowed band (green), zero, the 95% interval and the
  * value.  Decorative: the row it sits in has the same numbers. */
 static void interval_bar(struct buf *b, const struct json_t *m,
@@ -368,25 +374,24 @@ static void interval_bar(struct buf *b, const struct json_t *m,
     pad = (hi - lo) * 0.08;
     lo -= pad;
     hi += pad;
-#define X(val) (4.0 + 192.0 * ((fmin(fmax((val), lo), hi) - lo) / (hi - lo)))
     buf_adds(b, "<svg width=\"200\" height=\"22\" viewBox=\"0 0 200 22\" "
              "aria-hidden=\"true\" focusable=\"false\">");
-    if (band) {
-        x0 = X(blo);
-        x1 = X(bhi);
+    x0 = xpos(blo, lo, hi);
+    x1 = xpos(bhi, lo, hi);
+    if (band && x1 > x0) {
         buf_printf(b, "<rect class=\"band\" x=\"%.1f\" y=\"3\" "
                    "width=\"%.1f\" height=\"16\"/>", x0, x1 - x0);
     }
     buf_printf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"2\" x2=\"%.1f\" "
-               "y2=\"20\"/>", X(0.0), X(0.0));
+               "y2=\"20\"/>", xpos(0.0, lo, hi), xpos(0.0, lo, hi));
     if (j_len(ci) == 2 && j_is_number(j_at(ci, 0)) &&
         j_is_number(j_at(ci, 1)))
         buf_printf(b, "<line class=\"ci\" x1=\"%.1f\" y1=\"11\" "
-                   "x2=\"%.1f\" y2=\"11\"/>", X(j_number(j_at(ci, 0))),
-                   X(j_number(j_at(ci, 1))));
+                   "x2=\"%.1f\" y2=\"11\"/>",
+                   xpos(j_number(j_at(ci, 0)), lo, hi),
+                   xpos(j_number(j_at(ci, 1)), lo, hi));
     buf_printf(b, "<circle class=\"dot\" cx=\"%.1f\" cy=\"11\" r=\"4\"/>",
-               X(j_number(v)));
-#undef X
+               xpos(j_number(v), lo, hi));
     buf_adds(b, "</svg>");
 }
 

@@ -155,7 +155,7 @@ static void fmt_num(struct buf *b, double v)
 {
     char tmp[64];
 
-    if (v == (double)(long long)v && v > -1e15 && v < 1e15)
+    if (v > -1e15 && v < 1e15 && v == (double)(long long)v)
         snprintf(tmp, sizeof tmp, "%lld", (long long)v);
     else
         snprintf(tmp, sizeof tmp, "%.6g", v);
@@ -258,6 +258,26 @@ void fmt_metric(struct buf *b, const struct json_t *m)
     }
 }
 
+/* "sex", or "sex,race" for an intersectional facet ("columns"). */
+static void facet_columns(struct buf *b, const struct json_t *f,
+                          const char *dflt)
+{
+    const struct json_t *cols = j_get(f, "columns");
+    size_t i;
+
+    if (j_string(j_get(f, "column")) != NULL) {
+        buf_adds(b, j_string(j_get(f, "column")));
+        return;
+    }
+    for (i = 0; i < j_len(cols); i++) {
+        if (i > 0)
+            buf_addc(b, ',');
+        fmt_value(b, j_at(cols, i));
+    }
+    if (j_len(cols) == 0)
+        buf_adds(b, dflt);
+}
+
 void fmt_facet(struct buf *b, const struct json_t *f)
 {
     const struct json_t *vals = j_get(f, "values");
@@ -267,8 +287,7 @@ void fmt_facet(struct buf *b, const struct json_t *f)
         buf_adds(b, j_string(f));
         return;
     }
-    buf_adds(b, j_string(j_get(f, "column")) ? j_string(j_get(f, "column"))
-             : "?");
+    facet_columns(b, f, "?");
     if (j_is_number(j_get(f, "threshold"))) {
         buf_adds(b, " > ");
         fmt_value(b, j_get(f, "threshold"));
@@ -454,10 +473,8 @@ static char *bias_id(const struct json_t *bias, const char *metric)
     buf_adds(&b, "bias.");
     if (j_string(f) != NULL)
         buf_adds(&b, j_string(f));
-    else if (j_string(j_get(f, "column")) != NULL)
-        buf_adds(&b, j_string(j_get(f, "column")));
     else
-        buf_adds(&b, "facet");
+        facet_columns(&b, f, "facet");
     if (j_is_number(j_get(f, "threshold"))) {
         buf_addc(&b, '>');
         fmt_value(&b, j_get(f, "threshold"));

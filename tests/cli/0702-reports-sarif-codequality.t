@@ -59,7 +59,7 @@ is "$(jget "$S" 'all(d["runs"][0]["tool"]["driver"]["rules"][r["ruleIndex"]]["id
     True "every result's ruleIndex names its ruleId"
 
 # Fingerprints: stable when observed values change, distinct per check.
-python3 - "$FIX/fail.json" "$T/changed.json" <<'PY'
+"$PY" - "$FIX/fail.json" "$T/changed.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 for r in d["results"]:

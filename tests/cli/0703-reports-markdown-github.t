@@ -8,7 +8,7 @@
 # cells FILE.html: "ok" when every table row has as many cells as its
 # table's header row and no element other than ours came from data.
 cells() {
-    python3 - "$1" <<'PY'
+    "$PY" - "$1" <<'PY'
 import sys
 from html.parser import HTMLParser
 ALLOWED = {"h3", "h4", "p", "strong", "table", "thead", "tbody", "tr",
@@ -65,7 +65,7 @@ fi
 # annotation, TOKEN resumes exactly once, and nothing follows but
 # ::endgroup::.
 shape() {
-    python3 - "$1" <<'PY'
+    "$PY" - "$1" <<'PY'
 import re, sys
 lines = open(sys.argv[1], encoding="utf-8", newline="").read().split("\n")
 err = []

@@ -9,7 +9,7 @@ CSP='<meta http-equiv="Content-Security-Policy" content="default-src '"'none'; s
 
 # audit FILE: "ok", or what is wrong with the document's structure.
 audit() {
-    python3 - "$1" <<'PY'
+    "$PY" - "$1" <<'PY'
 import re, sys
 from html.parser import HTMLParser
 VOID = {"meta", "br", "rect", "line", "circle", "path", "hr", "img"}
@@ -84,7 +84,7 @@ like "$(cat "$T/pass.html")" '2026-11-18T11:06:40Z' \
 
 # Scale: 200 columns with histograms and long top values, 60 checks of
 # which 50 fail with 100 long samples each.
-python3 - "$FIX/fail.json" "$T/big.json" <<'PY'
+"$PY" - "$FIX/fail.json" "$T/big.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 long = "<" * 20000

@@ -39,6 +39,14 @@ render() {
     rc=$?
 }
 
+# Debian's python3 when present: the pyenv shim on PATH takes a second
+# or more to start, and these scripts call python many times.
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+jget() {
+    "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
 # have TOOL: 0 when TOOL is installed
 have() { command -v "$1" >/dev/null 2>&1; }
 

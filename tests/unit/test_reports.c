@@ -299,6 +299,58 @@ static void test_relative_path(void **state)
     free(p);
 }
 
+/* ---- plain-text formatting of document values ---- */
+
+static void test_fmt(void **state)
+{
+    static const struct {
+        void (*fn)(struct buf *, const struct json_t *);
+        const char *json, *want;
+    } c[] = {
+        { fmt_limit, "{\"min\": 18, \"max\": 120}", ">= 18, <= 120" },
+        { fmt_limit, "{\"max_abs\": 0.2}", "|v| <= 0.2" },
+        { fmt_limit, "{\"min_exclusive\": 0}", "> 0" },
+        { fmt_limit, "{\"min\": 1, \"mostly\": 0.9}", "min 1, mostly 0.9" },
+        { fmt_limit, "[\"a\", \"b\"]", "[a, b]" },
+        { fmt_limit, "0.001", "0.001" },
+        { fmt_value, "1e300", "1e+300" },
+        { fmt_value, "-3", "-3" },
+        { fmt_value, "0.1", "0.1" },
+        { fmt_value, "null", "null" },
+        { fmt_value, "true", "true" },
+        { fmt_value, "\"Infinity\"", "Infinity" },
+        { fmt_metric, "{\"value\": 0.5, \"ci95\": [0.4, 0.6]}",
+          "0.5 [0.4, 0.6]" },
+        { fmt_metric, "{\"value\": null, \"error\": \"no group\"}",
+          "error: no group" },
+        { fmt_facet, "{\"column\": \"sex\", \"values\": [\"F\", \"X\"]}",
+          "sex = F | X" },
+        { fmt_facet, "{\"column\": \"age\", \"threshold\": 40}",
+          "age > 40" },
+        { fmt_facet, "{\"columns\": [\"sex\", \"race\"], "
+          "\"values\": [\"F,B\"]}", "sex,race = F,B" },
+    };
+    struct assay_err err = ASSAY_ERR_INIT;
+    struct buf b = BUF_INIT;
+    struct json_t *v;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < ARRAY_SIZE(c); i++) {
+        v = j_loads(c[i].json, strlen(c[i].json), "case", &err);
+        assert_non_null(v);
+        buf_reset(&b);
+        c[i].fn(&b, v);
+        if (strcmp(buf_cstr(&b), c[i].want) != 0) {
+            print_error("case %zu: %s gave '%s', want '%s'\n", i,
+                        c[i].json, buf_cstr(&b), c[i].want);
+            fail();
+        }
+        j_free(v);
+    }
+    buf_release(&b);
+}
+
 /* ---- the table ---- */
 
 static void test_table(void **state)
@@ -1045,6 +1097,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_esc_display),
         cmocka_unit_test(test_esc_uri),
         cmocka_unit_test(test_relative_path),
+        cmocka_unit_test(test_fmt),
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_model),
         cmocka_unit_test(test_fingerprint_stable),
