@@ -64,6 +64,13 @@ const struct scan_sink *bias_sink(struct bias *b);
  * appearance); with limits, each object carries "findings".  Caller frees.
  * *worst gets the worst finding severity: 0 none, 1 info, 2 warn, 3 fail. */
 struct json_t *bias_json(struct bias *b, int *worst);
+/* 1 if name is a metric (for rules files: "CI", "DPL", ...). */
+int bias_metric_known(const char *name);
+/* A metric's one-line description and how to read its value (static
+ * strings); -1 if unknown. */
+int bias_metric_info(const char *name, const char **description,
+                     const char **meaning);
+
 /* Warnings to show the user (e.g. a label value that never occurs);
  * borrowed, NULL-terminated. */
 const char *const *bias_warnings(struct bias *b);
