@@ -64,7 +64,7 @@ int codequality_write(struct buf *out, const struct report_ctx *ctx,
                       struct assay_err *err)
 {
     struct json_t *arr = j_arr();
-    char *path = relative_path(ctx->data_path);
+    char *path = relative_path(ctx->data_path, 0);
     char *s;
     size_t i;
 

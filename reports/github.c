@@ -97,7 +97,7 @@ int github_write(struct buf *out, const struct report_ctx *ctx,
     struct report_ctx tctx = *ctx;
     size_t *ord = ctx_order(ctx);
     size_t i, nprob = ctx->nitems - ctx->count[IC_PASS];
-    char *path = relative_path(ctx->data_path);
+    char *path = relative_path(ctx->data_path, 0);
     char token[65];
     int rc = -1;
 

@@ -327,8 +327,17 @@ void item_detail(struct buf *b, const struct ritem *it, size_t max_samples,
 
     esc_display(b, it->id, ESC_ALL);
     buf_adds(b, " (");
-    esc_display(b, it->kind, ESC_ALL);
-    if (it->column != NULL) {
+    if (it->bias != NULL) {
+        fmt_facet(&t, j_get(it->bias, "facet"));
+        buf_adds(b, "bias metric ");
+        esc_display(b, it->metric, VALUE_CAP);
+        buf_adds(b, ", facet ");
+        esc_display(b, buf_cstr(&t), VALUE_CAP);
+        buf_reset(&t);
+    } else {
+        esc_display(b, it->kind, ESC_ALL);
+    }
+    if (it->column != NULL && it->bias == NULL) {
         buf_adds(b, ", column ");
         esc_display(b, it->column, VALUE_CAP);
     }
@@ -639,7 +648,7 @@ void item_fingerprint(const struct report_ctx *ctx, const struct ritem *it,
     buf_release(&b);
 }
 
-char *relative_path(const char *path)
+char *relative_path(const char *path, int keep_abs)
 {
     char cwd[PATH_MAX];
     size_t n;
@@ -648,6 +657,8 @@ char *relative_path(const char *path)
         n = strlen(cwd);
         if (n > 1 && strncmp(path, cwd, n) == 0 && path[n] == '/')
             path += n + 1;
+        else if (keep_abs)
+            return xstrdup(path);
     }
     for (;;) {
         if (path[0] == '/')

@@ -175,9 +175,11 @@ int html_write(struct buf *out, const struct report_ctx *ctx,
 void markdown_render(struct buf *out, const struct report_ctx *ctx,
                      int detail);
 
-/* Code Quality location.path: repository-relative (no leading "/" or
- * "./"; an absolute path under the working directory is made relative).
- * Returns a new string; caller frees. */
-char *relative_path(const char *path);
+/* A location path relative to the repository (the working directory):
+ * an absolute path under it is made relative, leading "./" dropped.
+ * Another absolute path is returned as is when keep_abs, else without
+ * its leading "/" (Code Quality forbids one).  Returns a new string;
+ * caller frees. */
+char *relative_path(const char *path, int keep_abs);
 
 #endif

@@ -203,11 +203,15 @@ int sarif_write(struct buf *out, const struct report_ctx *ctx,
     struct json_t *inv = j_arr(), *iv = j_obj(), *props = j_obj();
     size_t *index = xcalloc(ctx->nitems + 1, sizeof *index);
     struct buf uri = BUF_INIT;
-    char *s;
+    char *s, *path;
     size_t i;
 
     (void)err;
-    esc_uri_path(&uri, ctx->data_path);
+    /* Repository-relative, as GitHub wants; else a file: URI. */
+    path = relative_path(ctx->data_path, 1);
+    if (path[0] == '/')
+        buf_adds(&uri, "file://");
+    esc_uri_path(&uri, path);
     j_set(doc, "$schema", j_str(SARIF_SCHEMA));
     j_set(doc, "version", j_str("2.1.0"));
     j_set(driver, "name", j_str("assay"));
@@ -237,6 +241,7 @@ int sarif_write(struct buf *out, const struct report_ctx *ctx,
     buf_addc(out, '\n');
     free(s);
     free(index);
+    free(path);
     buf_release(&uri);
     j_free(doc);
     return 0;

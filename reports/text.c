@@ -158,7 +158,7 @@ static void passes(struct buf *b, const struct report_ctx *ctx,
                    const size_t *ord)
 {
     const struct ritem *it;
-    struct buf t = BUF_INIT;
+    struct buf t = BUF_INIT, d = BUF_INIT;
     size_t i, n, start, width = 0;
 
     if (ctx->count[IC_PASS] == 0)
@@ -179,14 +179,23 @@ static void passes(struct buf *b, const struct report_ctx *ctx,
         esc_display(b, it->id, VALUE_CAP);
         buf_reset(&t);
         fmt_counts(&t, it);
+        if (t.len == 0 && it->bias != NULL) {
+            buf_adds(&t, "value ");
+            fmt_value(&t, j_get(it->obj, "value"));
+            buf_adds(&t, ", limit ");
+            fmt_limit(&t, j_get(it->obj, "limit"));
+        }
         if (t.len > 0) {
             for (n = b->len - start; n < width + 2; n++)
                 buf_addc(b, ' ');
-            paint(b, ctx, DIM, buf_cstr(&t));
+            buf_reset(&d);
+            esc_display(&d, buf_cstr(&t), VALUE_CAP);
+            paint(b, ctx, DIM, buf_cstr(&d));
         }
         buf_addc(b, '\n');
     }
     buf_release(&t);
+    buf_release(&d);
 }
 
 int text_write(struct buf *out, const struct report_ctx *ctx,

@@ -92,6 +92,13 @@ static size_t count_of(const char *hay, const char *needle)
     return n;
 }
 
+/* Make doc's first result fail (returns doc). */
+static struct json_t *load_failing_into(struct json_t *doc)
+{
+    j_set(j_at(j_get(doc, "results"), 0), "status", j_str("fail"));
+    return doc;
+}
+
 /* ---- escaping: tables of cases ---- */
 
 struct esc_case {
@@ -271,27 +278,30 @@ static void test_esc_uri(void **state)
 static void test_relative_path(void **state)
 {
     static const struct {
-        const char *in, *want;
+        const char *in;
+        int keep_abs;
+        const char *want;
     } c[] = {
-        { "data/x.csv", "data/x.csv" },
-        { "./data/x.csv", "data/x.csv" },
-        { "/abs/x.csv", "abs/x.csv" },
-        { "././x", "x" },
-        { "/", "dataset" },
+        { "data/x.csv", 0, "data/x.csv" },
+        { "./data/x.csv", 0, "data/x.csv" },
+        { "/abs/x.csv", 0, "abs/x.csv" },
+        { "/abs/x.csv", 1, "/abs/x.csv" },
+        { "././x", 1, "x" },
+        { "/", 0, "dataset" },
     };
     char cwd[4096], *p;
     size_t i;
 
     (void)state;
     for (i = 0; i < ARRAY_SIZE(c); i++) {
-        p = relative_path(c[i].in);
+        p = relative_path(c[i].in, c[i].keep_abs);
         assert_string_equal(p, c[i].want);
         free(p);
     }
     assert_non_null(getcwd(cwd, sizeof cwd));
     p = xasprintf("%s/sub/x.csv", cwd);
     {
-        char *r = relative_path(p);
+        char *r = relative_path(p, 1);
 
         assert_string_equal(r, "sub/x.csv");
         free(r);
@@ -603,6 +613,22 @@ static void test_sarif(void **state)
     }
     free(s);
     j_free(d);
+
+    /* An absolute path outside the working directory: a file: URI. */
+    {
+        struct report_opts o = REPORT_OPTS_INIT;
+        struct json_t *doc = load("pass.json");
+        char *t;
+
+        o.data_path = "/nonexistent dir/x.csv";
+        t = render_doc("sarif", doc, &o, NULL);
+        assert_has(t, "\"uri\": \"file:///nonexistent%20dir/x.csv\"");
+        free(t);
+        t = render_doc("codequality", load_failing_into(doc), &o, NULL);
+        assert_has(t, "\"path\": \"nonexistent dir/x.csv\"");
+        free(t);
+        j_free(doc);
+    }
 
     /* A path that needs percent-encoding. */
     s = render("sarif", "hostile.json");
