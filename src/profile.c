@@ -67,6 +67,7 @@ struct psketch {
     size_t minlen, maxlen;
     char *smin, *smax;
     size_t sminlen, smaxlen, smincap, smaxcap;
+    uint64_t kmin, kmax;        /* prefix keys of smin, smax */
 };
 
 struct pcol {
@@ -409,25 +410,44 @@ static void sk_len(struct psketch *sk, size_t ch)
         sk->maxlen = ch;
 }
 
-/* Text min/max of a value seen for the first time.  A first byte
+/* The first 8 bytes, big-endian, zero-padded: keys compare as the text
+ * does, except that a tie says nothing. */
+static inline uint64_t prefix_key(const char *p, size_t n)
+{
+    uint64_t k = 0;
+    size_t i;
+
+    if (n >= 8) {
+        memcpy(&k, p, 8);
+        return __builtin_bswap64(k);
+    }
+    for (i = 0; i < n; i++)
+        k |= (uint64_t)(unsigned char)p[i] << (56 - 8 * i);
+    return k;
+}
+
+/* Text min/max of a value seen for the first time.  A prefix key
  * strictly between those of min and max settles it: most values. */
 static void sk_text(struct psketch *sk, const char *p, size_t n)
 {
-    unsigned char c0 = n > 0 ? (unsigned char)p[0] : 0;
+    uint64_t key = prefix_key(p, n);
 
-    if (sk->has_s && sk->sminlen > 0 && sk->smaxlen > 0 &&
-        c0 > (unsigned char)sk->smin[0] && c0 < (unsigned char)sk->smax[0])
+    if (sk->has_s && key > sk->kmin && key < sk->kmax)
         return;
     if (!sk->has_s) {
         text_keep(&sk->smin, &sk->sminlen, &sk->smincap, p, n);
         text_keep(&sk->smax, &sk->smaxlen, &sk->smaxcap, p, n);
+        sk->kmin = sk->kmax = key;
         sk->has_s = 1;
         return;
     }
-    if (text_cmp(p, n, sk->smin, sk->sminlen) < 0)
+    if (text_cmp(p, n, sk->smin, sk->sminlen) < 0) {
         text_keep(&sk->smin, &sk->sminlen, &sk->smincap, p, n);
-    else if (text_cmp(p, n, sk->smax, sk->smaxlen) > 0)
+        sk->kmin = key;
+    } else if (text_cmp(p, n, sk->smax, sk->smaxlen) > 0) {
         text_keep(&sk->smax, &sk->smaxlen, &sk->smaxcap, p, n);
+        sk->kmax = key;
+    }
 }
 
 /* Numeric or time min/max of a value seen for the first time. */
