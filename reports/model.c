@@ -211,29 +211,24 @@ static const struct {
 void fmt_limit(struct buf *b, const struct json_t *lim)
 {
     struct json_t *o = (struct json_t *)lim;
-    size_t i, n = 0;
+    size_t i;
     void *it;
 
-    /* Only objects made entirely of known keys read as comparisons. */
-    for (it = j_iter(o); it != NULL; it = j_iter_next(o, it), n++) {
-        for (i = 0; i < ARRAY_SIZE(limit_words); i++)
-            if (strcmp(j_iter_key(it), limit_words[i].key) == 0)
-                break;
-        if (i == ARRAY_SIZE(limit_words)) {
-            n = 0;
-            break;
-        }
-    }
-    if (n == 0) {
+    if (!j_is_object(lim)) {
         fmt_value(b, lim);
         return;
     }
+    /* Known bounds as comparisons, other keys as "key value". */
     for (it = j_iter(o); it != NULL; it = j_iter_next(o, it)) {
-        for (i = 0; strcmp(j_iter_key(it), limit_words[i].key) != 0; i++)
-            ;
         if (it != j_iter(o))
             buf_adds(b, ", ");
-        buf_adds(b, limit_words[i].prefix);
+        for (i = 0; i < ARRAY_SIZE(limit_words); i++)
+            if (strcmp(j_iter_key(it), limit_words[i].key) == 0)
+                break;
+        if (i < ARRAY_SIZE(limit_words))
+            buf_adds(b, limit_words[i].prefix);
+        else
+            buf_printf(b, "%s ", j_iter_key(it));
         fmt_value(b, j_iter_value(it));
     }
 }
@@ -576,14 +571,18 @@ void ctx_init(struct report_ctx *ctx, const struct json_t *doc,
     static const char *const verdicts[] = { "pass", "warn", "fail", NULL };
     const struct json_t *ds = j_get(doc, "dataset");
     const struct json_t *results = j_get(doc, "results");
+    const char *ts;
     size_t i, cap = 0;
 
     memset(ctx, 0, sizeof *ctx);
     ctx->opts = o != NULL ? o : &defaults;
     ctx->doc = doc;
-    if (ctx->opts->timestamp != NULL && *ctx->opts->timestamp != '\0')
-        snprintf(ctx->timestamp, sizeof ctx->timestamp, "%s",
-                 ctx->opts->timestamp);
+    /* The caller's time, else the document's ("time"), else now. */
+    ts = ctx->opts->timestamp;
+    if (ts == NULL || *ts == '\0')
+        ts = j_string(j_get(doc, "time"));
+    if (ts != NULL && *ts != '\0')
+        snprintf(ctx->timestamp, sizeof ctx->timestamp, "%s", ts);
     else
         now_rfc3339(ctx->timestamp, sizeof ctx->timestamp);
     ctx->data_path = ctx->opts->data_path;

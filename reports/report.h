@@ -26,7 +26,8 @@ struct report_opts {
                                    Quality, GitHub, JUnit); NULL: the
                                    document's dataset.path */
     const char *timestamp;      /* RFC 3339 UTC "2026-11-22T07:15:35Z";
-                                   NULL: now_rfc3339() (which honours
+                                   NULL: the document's "time", else
+                                   now_rfc3339() (which honours
                                    SOURCE_DATE_EPOCH) */
     const char *step_summary;   /* github: append a Markdown summary to
                                    this file (the caller passes

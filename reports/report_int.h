@@ -50,7 +50,8 @@ struct ritem {
 struct report_ctx {
     const struct report_opts *opts;   /* never NULL */
     const struct json_t *doc;
-    char timestamp[40];         /* RFC 3339 UTC */
+    char timestamp[40];         /* RFC 3339 UTC: opts, else the
+                                   document's "time", else now */
     const char *data_path;      /* opts, else dataset.path, else
                                    "dataset" */
     const char *name;           /* dataset.name, else data_path */
@@ -96,7 +97,8 @@ void item_fingerprint(const struct report_ctx *ctx, const struct ritem *it,
  * "min 1, max 2", arrays as "[a, b]", null as "null". */
 void fmt_value(struct buf *b, const struct json_t *v);
 /* A limit: {"min": 18, "max": 120} as ">= 18, <= 120", {"max_abs":
- * 0.2} as "|v| <= 0.2"; anything else as fmt_value() does. */
+ * 0.2} as "|v| <= 0.2", other keys as "max_failures 0"; a non-object
+ * as fmt_value() does. */
 void fmt_limit(struct buf *b, const struct json_t *lim);
 /* A bias metric object {"value", "ci95", "error"} as "0.338 [0.31,
  * 0.36]" or "error: ..." */

@@ -320,7 +320,9 @@ static void test_fmt(void **state)
         { fmt_limit, "{\"min\": 18, \"max\": 120}", ">= 18, <= 120" },
         { fmt_limit, "{\"max_abs\": 0.2}", "|v| <= 0.2" },
         { fmt_limit, "{\"min_exclusive\": 0}", "> 0" },
-        { fmt_limit, "{\"min\": 1, \"mostly\": 0.9}", "min 1, mostly 0.9" },
+        { fmt_limit, "{\"min\": 1, \"mostly\": 0.9}", ">= 1, mostly 0.9" },
+        { fmt_limit, "{\"type\": \"date\", \"max_failures\": 0}",
+          "type date, max_failures 0" },
         { fmt_limit, "[\"a\", \"b\"]", "[a, b]" },
         { fmt_limit, "0.001", "0.001" },
         { fmt_value, "1e300", "1e+300" },
@@ -1060,6 +1062,12 @@ static void test_source_date_epoch(void **state)
     char *s;
 
     (void)state;
+    /* The document's own "time" wins over the clock. */
+    j_set(doc, "time", j_str("2030-01-02T03:04:05Z"));
+    s = render_doc("junit", doc, NULL, NULL);
+    assert_has(s, "timestamp=\"2030-01-02T03:04:05\"");
+    free(s);
+    j_set(doc, "time", j_null());
     setenv("SOURCE_DATE_EPOCH", "86400", 1);
     s = render_doc("junit", doc, NULL, NULL);
     assert_has(s, "timestamp=\"1970-01-02T00:00:00\"");
