@@ -276,27 +276,84 @@ static int is_unique(const struct check *c)
     return c->kind->eval == eval_unique || c->kind->eval == eval_unique_tuple;
 }
 
+/* What a worker writes for every record (struct worker, the value cache,
+ * the counters) sits in blocks padded by PAD bytes on each side, so that
+ * two workers never write to the same cache line (false sharing). */
+enum { PAD = 128 };
+
+static void *padded_calloc(size_t n, size_t size)
+{
+    char *p = xcalloc(1, n * size + 2 * PAD);
+
+    return p + PAD;
+}
+
+static void padded_free(void *p)
+{
+    if (p != NULL)
+        free((char *)p - PAD);
+}
+
+static void resolve_steps(struct worker *w, const struct step *src,
+                          size_t n, struct wstep **dst)
+{
+    size_t k;
+
+    *dst = xcalloc(n + 1, sizeof(**dst));
+    for (k = 0; k < n; k++) {
+        (*dst)[k].eval = src[k].eval;
+        (*dst)[k].c = src[k].c;
+        (*dst)[k].wc = &w->wc[src[k].wi];
+    }
+}
+
+/* The plans with pointers into this worker's state. */
+static void resolve(const struct checker *ck, struct worker *w)
+{
+    size_t i, k;
+
+    w->nplan = ck->nplan;
+    w->plan = xcalloc(ck->nplan + 1, sizeof(*w->plan));
+    for (i = 0; i < ck->nplan; i++) {
+        const struct plan *p = &ck->plan[i];
+        struct wplan *q = &w->plan[i];
+
+        q->field = p->field;
+        q->type = p->type;
+        q->cv = &w->cache[p->slot];
+        /* parse_as() sets v.type of typed values; strings keep this */
+        q->cv->v.type = (enum vtype)p->type;
+        q->type_wc = p->type_check >= 0 ? &w->wc[p->type_check] : NULL;
+        q->nnn = p->nnn;
+        q->nn = xcalloc(p->nnn + 1, sizeof(*q->nn));
+        for (k = 0; k < p->nnn; k++)
+            q->nn[k] = &w->wc[p->nn[k]];
+        q->nvc = p->nvc;
+        resolve_steps(w, p->vc, p->nvc, &q->vc);
+    }
+    w->nrowc = ck->nrowc;
+    resolve_steps(w, ck->rowc, ck->nrowc, &w->rowc);
+}
+
 static void *sink_worker_new(void *self, unsigned worker)
 {
     struct checker *ck = self;
     const struct rules *r = ck->r;
-    struct worker *w = xcalloc(1, sizeof(*w));
+    struct worker *w = padded_calloc(1, sizeof(*w));
     size_t i;
 
     w->ck = ck;
-    w->cache = xcalloc(ck->nslot + 1, sizeof(*w->cache));
-    w->wc = xcalloc(r->ncheck, sizeof(*w->wc));
+    w->cache = padded_calloc(ck->nslot + 1, sizeof(*w->cache));
+    w->wc = padded_calloc(r->ncheck, sizeof(*w->wc));
     w->rxs = xcalloc(r->ncheck, sizeof(*w->rxs));
     w->min_fields = -1;
-    /* parse_as() sets v.type for typed columns; untyped ones keep this. */
-    for (i = 0; i < ck->nplan; i++)
-        w->cache[ck->plan[i].slot].v.type = (enum vtype)ck->plan[i].type;
     for (i = 0; i < r->ncheck; i++) {
         w->wc[i].samples.max = ck->nsamples;
         dedup_part_init(&w->wc[i].part, 0);
         if (r->check[i].rx != NULL && !ck->absent[i])
             w->rxs[i] = rx_scratch_new(r->check[i].rx);
     }
+    resolve(ck, w);
     return w;
 }
 
@@ -309,11 +366,17 @@ static void worker_free(struct checker *ck, struct worker *w)
         dedup_part_release(&w->wc[i].part);
         rx_scratch_free(w->rxs[i]);
     }
-    free(w->wc);
+    for (i = 0; i < w->nplan; i++) {
+        free(w->plan[i].nn);
+        free(w->plan[i].vc);
+    }
+    free(w->plan);
+    free(w->rowc);
+    padded_free(w->wc);
     free(w->rxs);
-    free(w->cache);
+    padded_free(w->cache);
     buf_release(&w->key);
-    free(w);
+    padded_free(w);
 }
 
 static inline int is_null(const struct checker *ck, const char *p,
@@ -354,11 +417,11 @@ static void add_sample(struct wcheck *wc, const struct row *row,
 }
 
 /* One column of one record: null test, one parse, then its checks. */
-static inline void do_column(struct worker *w, const struct plan *p,
+static inline void do_column(struct worker *w, const struct wplan *p,
                              const struct row *row)
 {
     const struct checker *ck = w->ck;
-    struct colval *cv = &w->cache[p->slot];
+    struct colval *cv = p->cv;
     size_t k;
 
     cv->p = row->field[p->field];
@@ -366,50 +429,45 @@ static inline void do_column(struct worker *w, const struct plan *p,
     if (is_null(ck, cv->p, cv->n)) {
         cv->state = CV_NULL;
         for (k = 0; k < p->nnn; k++) {
-            struct wcheck *wc = &w->wc[p->nn[k]];
-
-            wc->failures++;
-            add_sample(wc, row, cv->p, cv->n);
+            p->nn[k]->failures++;
+            add_sample(p->nn[k], row, cv->p, cv->n);
         }
         return;
     }
     if (p->type != VT_STRING && !parse_as((enum vtype)p->type, cv->p, cv->n,
                                           &cv->v)) {
         cv->state = CV_BAD;
-        if (p->type_check >= 0) {
-            struct wcheck *wc = &w->wc[p->type_check];
-
-            wc->failures++;
-            wc->checked++;
-            add_sample(wc, row, cv->p, cv->n);
+        if (p->type_wc != NULL) {
+            p->type_wc->failures++;
+            p->type_wc->checked++;
+            add_sample(p->type_wc, row, cv->p, cv->n);
         }
         return;
     }
     cv->state = CV_OK;
-    if (p->type_check >= 0)
-        w->wc[p->type_check].checked++;
+    if (p->type_wc != NULL)
+        p->type_wc->checked++;
     w->cell = cv;
     for (k = 0; k < p->nvc; k++)
-        p->vc[k].eval(p->vc[k].c, &w->wc[p->vc[k].wi], w);
+        p->vc[k].eval(p->vc[k].c, p->vc[k].wc, w);
 }
 
 static int sink_row(void *ws, const struct row *row, struct assay_err *err)
 {
     struct worker *w = ws;
-    const struct checker *ck = w->ck;
     size_t i;
 
     w->rows++;
     w->row = row;
-    if (row->nfields != ck->nfields) {
+    if (row->nfields != w->ck->nfields) {
         bad_field_count(w, row);
         return 0;
     }
     w->ok_rows++;
-    for (i = 0; i < ck->nplan; i++)
-        do_column(w, &ck->plan[i], row);
-    for (i = 0; i < ck->nrowc; i++)
-        ck->rowc[i].eval(ck->rowc[i].c, &w->wc[ck->rowc[i].wi], w);
+    for (i = 0; i < w->nplan; i++)
+        do_column(w, &w->plan[i], row);
+    for (i = 0; i < w->nrowc; i++)
+        w->rowc[i].eval(w->rowc[i].c, w->rowc[i].wc, w);
     return 0;
 }
 

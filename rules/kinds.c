@@ -364,7 +364,7 @@ int kind_parse_pattern(struct rparse *rp, struct check *c,
                           "'^[0-9]{5}$'");
     if (rp_string(rp, arg, &c->text) < 0)
         return -1;
-    c->rx = rx_compile(arg->str, arg->len, msg, sizeof(msg), &off);
+    c->rx = rx_compile(arg->str, arg->len, 0, msg, sizeof(msg), &off);
     if (c->rx == NULL) {
         scalar_pos(arg, off, &line, &col);
         return rp_fail_st(rp, ASSAY_EREGEX, line, col, "bad regular "

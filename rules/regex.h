@@ -16,13 +16,17 @@
 struct rx;
 struct rx_scratch;
 
+enum { RX_NO_FAST = 1 };        /* flags: always use PCRE2 (tests) */
+
 /* Returns a compiled pattern (caller frees), or NULL with msg filled and
  * *erroff set to the byte offset of the problem in the pattern. */
-struct rx *rx_compile(const char *pat, size_t n, char *msg, size_t msglen,
-                      size_t *erroff);
+struct rx *rx_compile(const char *pat, size_t n, int flags, char *msg,
+                      size_t msglen, size_t *erroff);
 void rx_free(struct rx *rx);
 /* 1 when JIT compiled (else the interpreter runs). */
 int rx_jit(const struct rx *rx);
+/* 1 when the byte-loop fast path matches instead of PCRE2. */
+int rx_fast(const struct rx *rx);
 
 /* Per-worker scratch for rx; caller frees.  NULL when out of memory
  * (the caller counts its values as errors). */

@@ -224,6 +224,25 @@ struct wcheck {
     int gave_up;                /* pattern: too many match-limit hits */
 };
 
+/* The checker's plans resolved for one worker: direct pointers into the
+ * worker's own state, so the per-value path does no index arithmetic. */
+struct wstep {
+    void (*eval)(const struct check *c, struct wcheck *wc, struct worker *w);
+    const struct check *c;
+    struct wcheck *wc;
+};
+
+struct wplan {
+    uint32_t field;
+    int type;                   /* VT_STRING: nothing to parse */
+    struct colval *cv;
+    struct wcheck *type_wc;     /* NULL: no type check */
+    struct wcheck **nn;         /* not_null checks */
+    size_t nnn;
+    struct wstep *vc;
+    size_t nvc;
+};
+
 struct worker {
     struct checker *ck;
     const struct row *row;      /* the current record */
@@ -231,6 +250,10 @@ struct worker {
     struct colval *cache;       /* per slot: this record's values */
     struct wcheck *wc;          /* per check */
     struct rx_scratch **rxs;    /* per check (pattern), else NULL */
+    struct wplan *plan;         /* ck->plan, resolved */
+    size_t nplan;
+    struct wstep *rowc;         /* ck->rowc, resolved */
+    size_t nrowc;
     struct buf key;             /* unique tuples: canonical bytes */
     uint64_t rows, ok_rows;
     int min_fields, max_fields;

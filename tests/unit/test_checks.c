@@ -435,6 +435,93 @@ static void test_pattern_limit(void **state)
     rules_free(r);
 }
 
+/* The regex fast path gives exactly PCRE2's answers: every pattern over
+ * every string of up to 4 characters from a small hostile alphabet
+ * (UTF-8, an invalid byte, newline, NUL, regex metacharacters). */
+static void test_regex_fast(void **state)
+{
+    static const struct {
+        const char *pat;
+        int fast;
+    } pats[] = {
+        { "^[0-9]{5}$", 1 }, { "^[0-9]{2,3}$", 1 }, { "^\\d+$", 1 },
+        { "^[a-z]*$", 1 }, { "^[A-Z][a-z]*$", 1 }, { "^\\w+$", 1 },
+        { "^\\s*$", 1 }, { "^[a-z]+-[0-9]+$", 1 }, { "^a{2}5?$", 1 },
+        { "^[-a]+$", 1 }, { "^[a-]+$", 1 }, { "^[]a]+$", 1 },
+        { "^\\.$", 1 }, { "^[.]$", 1 }, { "^\\$$", 1 }, { "^a\\$", 0 },
+        { "^$", 1 },
+        { "^\\d{1,3}\\s\\d$", 1 }, { "^Z?$", 1 }, { "^[a-z]{0}$", 1 },
+        { "^[a-z_ ]{1,2}[0-9]{2}$", 1 }, { "^[A-Za-z0-9]{2}$", 1 },
+        { "^a+[$.]$", 1 },
+        /* not for the fast path: PCRE2 answers */
+        { "^[a-z]+[0-9]?$", 0 }, { "^[a-z]+[a-z0-9]$", 0 },
+        { "^[0-9]{5}(?:-[0-9]{4})?$", 0 }, { "^[^a]$", 0 }, { "^.$", 0 },
+        { "^a|b$", 0 }, { "^(ab)+$", 0 }, { "^[[:digit:]]+$", 0 },
+        { "^x*y*$", 0 }, { "[0-9]", 0 }, { "^[0-9]", 0 }, { "^a+?$", 0 },
+        { "^a++$", 0 }, { "^\xc3\xa9$", 0 }, { "^\\x41$", 0 },
+        { "^\\bab$", 0 }, { "^a{2,1}$", -1 }, { "^[z-a]$", -1 },
+    };
+    static const char *const alpha[] = {
+        "a", "Z", "0", "5", "_", "-", " ", "\n", ".", "\xc3\xa9", "\xff",
+        "$", "]", "b",
+    };
+    size_t na = ARRAY_SIZE(alpha), i, total = 1, k;
+    char msg[256];
+    size_t off;
+
+    (void)state;
+    for (k = 0; k < 4; k++)
+        total = total * na + 1;
+    for (i = 0; i < ARRAY_SIZE(pats); i++) {
+        const char *p = pats[i].pat;
+        struct rx *fast = rx_compile(p, strlen(p), 0, msg, sizeof(msg),
+                                     &off);
+        struct rx *slow = rx_compile(p, strlen(p), RX_NO_FAST, msg,
+                                     sizeof(msg), &off);
+        struct rx_scratch *sf, *ss;
+        size_t m;
+
+        if (pats[i].fast < 0) {
+            assert_null(fast);
+            assert_null(slow);
+            continue;
+        }
+        assert_non_null(fast);
+        assert_non_null(slow);
+        if (rx_fast(fast) != pats[i].fast)
+            fail_msg("'%s': fast path %d, want %d", p, rx_fast(fast),
+                     pats[i].fast);
+        assert_false(rx_fast(slow));
+        sf = rx_scratch_new(fast);
+        ss = rx_scratch_new(slow);
+        /* every string of 0..4 symbols, numbered in base na + 1 */
+        for (m = 0; m < total; m++) {
+            char subj[32];
+            size_t len = 0, x = m;
+
+            while (x > 0) {
+                const char *a = alpha[(x - 1) % na];
+
+                memcpy(subj + len, a, strlen(a));
+                len += strlen(a);
+                x = (x - 1) / na;
+            }
+            if (rx_match(fast, sf, subj, len) != rx_match(slow, ss, subj,
+                                                          len))
+                fail_msg("'%s' on '%.*s': fast %d, pcre2 %d", p, (int)len,
+                         subj, rx_match(fast, sf, subj, len),
+                         rx_match(slow, ss, subj, len));
+        }
+        /* NUL bytes inside values */
+        assert_int_equal(rx_match(fast, sf, "1\0003", 3),
+                         rx_match(slow, ss, "1\0003", 3));
+        rx_scratch_free(sf);
+        rx_scratch_free(ss);
+        rx_free(fast);
+        rx_free(slow);
+    }
+}
+
 /* ---- unique (column and tuple), with samples from a second look ---- */
 
 static void test_unique(void **state)
@@ -796,6 +883,7 @@ int main(void)
         cmocka_unit_test(test_ranges),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_pattern_limit),
+        cmocka_unit_test(test_regex_fast),
         cmocka_unit_test(test_unique),
         cmocka_unit_test(test_dataset),
         cmocka_unit_test(test_tolerance),
