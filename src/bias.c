@@ -1871,6 +1871,43 @@ const char *const *bias_warnings(struct bias *b)
     return b->warn ? (const char *const *)b->warn : none;
 }
 
+int bias_confusion(struct bias *b, size_t *n, const char ***names,
+                   uint64_t **m)
+{
+    const struct bias_ws *g;
+    uint32_t *rank;
+    unsigned char *sel;
+    size_t i, k;
+
+    finish(b);
+    g = b->g;
+    if (b->lthr || b->pidx < 0)
+        return -1;
+    rank = xcalloc(g->vals.n + 1, sizeof(uint32_t));
+    sel = xcalloc(g->vals.n + 1, 1);
+    for (i = 0; i < g->cells.n; i++) {
+        if (g->cells.c[i].l != ID_MISSING)
+            sel[g->cells.c[i].l] = 1;
+        if (g->cells.c[i].p != ID_MISSING)
+            sel[g->cells.c[i].p] = 1;
+    }
+    *n = dict_rank(&g->vals, sel, rank);
+    *names = xcalloc(*n + 1, sizeof(char *));
+    for (k = 0; k < g->vals.n; k++)
+        if (rank[k] != ID_MISSING)
+            (*names)[rank[k]] = g->vals.e[k].text;
+    *m = xcalloc(*n * *n + 1, sizeof(uint64_t));
+    for (i = 0; i < g->cells.n; i++) {
+        const struct cell *e = &g->cells.c[i];
+
+        if (e->l != ID_MISSING && e->p != ID_MISSING)
+            (*m)[rank[e->l] * *n + rank[e->p]] += e->n;
+    }
+    free(rank);
+    free(sel);
+    return 0;
+}
+
 /* ---- JSON (DESIGN.md contract) ---- */
 
 static struct json_t *value_json(const struct bias_value *v)
@@ -1974,16 +2011,31 @@ static const char *const perf_names[BIAS_NPERF] = {
     "f1",
 };
 
-static struct json_t *perf_json(const struct bias_result *r)
+static struct json_t *perf_json(struct bias *b, const struct bias_result *r)
 {
-    struct json_t *o = j_obj(), *a = j_arr();
-    size_t i;
+    struct json_t *o = j_obj(), *a = j_arr(), *cm, *row;
+    const char **names = NULL;
+    uint64_t *m = NULL;
+    size_t i, k, n;
 
     for (i = 0; i < BIAS_NPERF; i++)
         j_set(o, perf_names[i], j_num(r->perf[i]));
     for (i = 0; i < 4; i++)
         j_push(a, j_num(r->conf[i]));
     j_set(o, "confusion_TP_FP_FN_TN", a);
+    if (bias_confusion(b, &n, &names, &m) == 0) {
+        /* {label: {prediction: rows}} */
+        cm = j_obj();
+        for (i = 0; i < n; i++) {
+            row = j_obj();
+            for (k = 0; k < n; k++)
+                j_set(row, names[k], j_int((long long)m[i * n + k]));
+            j_set(cm, names[i], row);
+        }
+        j_set(o, "confusion_matrix", cm);
+        free(names);
+        free(m);
+    }
     return o;
 }
 
@@ -2071,7 +2123,7 @@ static struct json_t *finding_json(const struct bias *b, const struct rep *rp,
     return o;
 }
 
-static struct json_t *report_json(const struct bias *b, const struct rep *rp,
+static struct json_t *report_json(struct bias *b, const struct rep *rp,
                                   int *worst)
 {
     struct json_t *o = j_obj(), *l = j_obj(), *pre = j_obj(), *post, *f;
@@ -2121,7 +2173,7 @@ static struct json_t *report_json(const struct bias *b, const struct rep *rp,
                 j_set(post, metrics[i].name,
                       value_json(&r->post[metrics[i].idx]));
         j_set(o, "posttraining", post);
-        j_set(o, "model_performance", perf_json(r));
+        j_set(o, "model_performance", perf_json(b, r));
     } else if (rp->c.has_pred) {
         j_set(o, "posttraining", j_null());
         j_set(o, "posttraining_error", j_str(r->post_err));

@@ -107,4 +107,13 @@ const struct bias_result *bias_report_result(struct bias *b, size_t i);
 /* Report i's facet value text (one-vs-rest) or NULL. */
 const char *bias_report_value(struct bias *b, size_t i);
 
+/* The multi-class confusion matrix of the raw label and prediction
+ * values (value-list labels with a prediction column only): *n values in
+ * sorted order, names borrowed until bias_free(); m[i * n + j] counts
+ * rows labelled names[i] and predicted names[j].  Rows with a missing
+ * label or prediction are not counted (the reference raises TypeError).
+ * Returns 0 with *m to free, or -1 when there is no such matrix. */
+int bias_confusion(struct bias *b, size_t *n, const char ***names,
+                   uint64_t **m);
+
 #endif

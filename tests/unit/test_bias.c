@@ -660,6 +660,60 @@ static void ref_full(const struct rrow *rw, size_t n, double out[5])
     out[2] = sqrt(out[2]);
 }
 
+static size_t name_index(const char **names, size_t n, const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (num_eq(names[i], s))
+            return i;
+    fail_msg("no confusion-matrix entry '%s'", s);
+    return 0;
+}
+
+/* {label: {prediction: rows}}; where the reference raises TypeError
+ * (a missing label), count the rows with both values present here. */
+static void check_confusion(struct bias *b, const struct tcsv *t,
+                            const struct rspec *rs, struct json_t *want)
+{
+    const char **names;
+    uint64_t *m;
+    size_t n, i, k;
+    void *it, *jt;
+
+    assert_int_equal(bias_confusion(b, &n, &names, &m), 0);
+    if (j_get(want, "error") != NULL) {
+        long lc = tcol(t, rs->lcol), pc = tcol(t, rs->pcol);
+        uint64_t *mine = calloc(n * n + 1, sizeof(uint64_t));
+
+        for (i = 0; i < t->nrows; i++)
+            if (t->cell[i][lc][0] != '\0' && t->cell[i][pc][0] != '\0')
+                mine[name_index(names, n, t->cell[i][lc]) * n +
+                     name_index(names, n, t->cell[i][pc])]++;
+        assert_memory_equal(mine, m, n * n * sizeof(uint64_t));
+        checked++;
+        free(mine);
+    } else {
+        k = 0;
+        for (it = j_iter(want); it; it = j_iter_next(want, it))
+            k++;
+        assert_int_equal(k, n);
+        for (it = j_iter(want); it; it = j_iter_next(want, it)) {
+            struct json_t *row = j_iter_value(it);
+
+            i = name_index(names, n, j_iter_key(it));
+            for (jt = j_iter(row); jt; jt = j_iter_next(row, jt)) {
+                k = name_index(names, n, j_iter_key(jt));
+                assert_close((double)m[i * n + k],
+                             j_number(j_iter_value(jt)), 0);
+                checked++;
+            }
+        }
+    }
+    free(names);
+    free(m);
+}
+
 static void check_case(struct json_t *cs)
 {
     const char *cid = j_string(j_get(cs, "id"));
@@ -782,8 +836,8 @@ static void check_case(struct json_t *cs)
                      "confusion_matrix"), i)), 0);
     mp = j_get(cs, "model_performance");
     if (j_is_object(j_get(mp, "metrics"))) {
-        struct json_t *bc = j_get(mp,
-                                  "binary_confusion_matrix_TP_FP_FN_TN_fractions");
+        struct json_t *bc = j_get(mp, "binary_confusion_matrix_"
+                                  "TP_FP_FN_TN_fractions");
 
         for (i = 0; i < BIAS_NPERF; i++) {
             struct bias_value v;
@@ -796,6 +850,7 @@ static void check_case(struct json_t *cs)
         }
         for (i = 0; i < 4; i++, checked++)
             assert_close(r->conf[i], j_number(j_at(bc, i)), 0);
+        check_confusion(b, t, &rs, j_get(mp, "confusion_matrix"));
     }
     free(rw);
     j_free(js);
