@@ -100,7 +100,7 @@ static int bind_tuple(struct checker *ck, size_t i, const char *const *names,
 
     ck->tuple[i] = xcalloc(c->ncols, sizeof(int));
     for (k = 0; k < c->ncols; k++) {
-        int slot = -1, f;
+        int slot = -1, f = -1;
         size_t j;
 
         for (j = 0; j < r->ncol; j++)
@@ -111,6 +111,11 @@ static int bind_tuple(struct checker *ck, size_t i, const char *const *names,
             if (f < 0)
                 return missing_column(r, names, n, data, c->cols[k],
                                       c->cols_line[k], c->cols_col[k], err);
+            for (j = r->ncol; j < ck->nslot; j++)
+                if (ck->slot_field[j] == f)
+                    slot = (int)j;      /* in an earlier tuple too */
+        }
+        if (slot < 0) {
             slot = (int)ck->nslot++;
             ck->slot_field = xrealloc(ck->slot_field,
                                       ck->nslot * sizeof(int));

@@ -328,6 +328,8 @@ static int is_common(const char *k)
     return 0;
 }
 
+static int empty_section(const struct ynode *n);
+
 /* Names of the kinds allowed at a level, for suggestions. */
 static size_t kind_names(unsigned level, const char **out)
 {
@@ -524,8 +526,8 @@ static int parse_checks(struct rparse *rp, const struct ynode *seq, int col,
     size_t i;
     int listed = 0;
 
-    if (seq->kind == YN_SCALAR && seq->plain && seq->len == 0)
-        return 0;                       /* `checks:` with nothing */
+    if (empty_section(seq))
+        return 0;
     if (seq->kind != YN_SEQ)
         return rp_fail(rp, seq, "checks must be a list ('- not_null: {}' "
                        "...), not %s", ynode_what(seq));
@@ -611,10 +613,18 @@ static int parse_column(struct rparse *rp, const struct ynode *m)
     return 0;
 }
 
+/* `columns:`, `checks:` or `bias:` with nothing after it. */
+static int empty_section(const struct ynode *n)
+{
+    return n->kind == YN_SCALAR && n->plain && n->len == 0;
+}
+
 static int parse_columns(struct rparse *rp, const struct ynode *seq)
 {
     size_t i;
 
+    if (empty_section(seq))
+        return 0;
     if (seq->kind != YN_SEQ)
         return rp_fail(rp, seq, "columns must be a list ('- name: age'), "
                        "not %s", ynode_what(seq));
@@ -712,6 +722,8 @@ static int parse_doc(struct rparse *rp, const struct ynode *root)
     v = ymap_get(root, "dataset");
     if (v != NULL && rp_string(rp, v, &r->dataset) < 0)
         return -1;
+    if (v != NULL && r->dataset[0] == '\0')
+        return rp_fail(rp, v, "dataset needs a name (or leave it out)");
     v = ymap_get(root, "description");
     if (v != NULL && need_scalar(rp, v, "a string") < 0)
         return -1;

@@ -287,7 +287,8 @@ int rules_parse_bias(struct rparse *rp, const struct ynode *label,
     memset(&lb, 0, sizeof(lb));
     if (label != NULL && parse_label(rp, label, &lb) < 0)
         return -1;
-    if (bias == NULL)
+    if (bias == NULL || (bias->kind == YN_SCALAR && bias->plain &&
+                         bias->len == 0))
         return 0;
     if (bias->kind != YN_SEQ)
         return rp_fail(rp, bias, "bias must be a list ('- facet: sex'), "

@@ -543,13 +543,19 @@ static void test_unique(void **state)
         "      - unique: {}\n"
         "        max_failures: 50%\n"
         "checks:\n"
-        "  - unique: {columns: [a, b]}\n");
+        "  - unique: {columns: [a, b]}\n"
+        "  - unique: {columns: [b, k]}\n"
+        "    id: bk\n");
     struct data d;
     struct json_t *res;
 
     (void)state;
     data_init(&d, hdr, 3, lines, ARRAY_SIZE(lines));
     res = run(r, &d, d.n, 5);
+    /* b is not declared: it shares one slot between both tuples; k's bad
+     * value is compared as text */
+    expect(res, "bk", "fail", 2, 9);
+    expect_samples(res, "bk", "6:5:2,x,p;7:6:1,,p");
     /* k: 1 2 1 3 2 1 (bad skipped) 3 4 5: repeats at records 3 5 6 8 */
     expect(res, "k.unique", "fail", 4, 9);
     expect_samples(res, "k.unique", "4:3:1;6:5:2;7:6:1;9:8:3");
@@ -750,6 +756,7 @@ static void test_merge(void **state)
         "  - name: b\n"
         "checks:\n"
         "  - unique: {columns: [a, b]}\n"
+        "  - unique: {columns: [b, a]}\n"
         "  - expression: {expr: \"k > 1 or a = 'x'\"}\n"
         "  - row_count: {max: 10}\n");
     struct data d;

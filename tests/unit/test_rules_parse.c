@@ -169,6 +169,23 @@ static void test_bom_crlf(void **state)
     rules_free(r);
 }
 
+/* Empty sections are empty lists. */
+static void test_empty_sections(void **state)
+{
+    const char *text = "version: 1\ncolumns:\nchecks:\nbias:\n";
+    struct assay_err err = ASSAY_ERR_INIT;
+    struct rules *r = parse(text, &err);
+
+    (void)state;
+    if (r == NULL)
+        fail_msg("%s", err.msg);
+    assert_int_equal(r->ncheck, 1);         /* field_count */
+    assert_int_equal(r->ncol, 0);
+    assert_int_equal(rules_nbias(r), 0);
+    assert_null(rules_dataset(r));
+    rules_free(r);
+}
+
 static void test_ids(void **state)
 {
     const char *text =
@@ -349,6 +366,8 @@ static const struct {
       "r.yml:1:1: unknown key 'frobnicate' in the rules file (expected "
       "version, dataset, null_values, columns, checks, label, bias, "
       "description)" },
+    { "dataset: ''\n", ASSAY_ERULES,
+      "r.yml:1:10: dataset needs a name (or leave it out)" },
     { "version: 2\n", ASSAY_ERULES,
       "r.yml:1:10: unsupported rules version '2' (expected 1)" },
     { "null_values: NA\n", ASSAY_ERULES,
@@ -724,6 +743,7 @@ int main(void)
         cmocka_unit_test(test_no_norway),
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_bom_crlf),
+        cmocka_unit_test(test_empty_sections),
         cmocka_unit_test(test_forms),
         cmocka_unit_test(test_bias_forms),
         cmocka_unit_test(test_errors),
