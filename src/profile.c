@@ -351,17 +351,21 @@ static int cmp_wnum_i(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The map's values parsed under mask, sorted; caller frees. */
-static struct wnum *map_numbers(const struct vmap *m, unsigned mask)
+/* The map's values parsed under mask, sorted when asked; caller
+ * frees. */
+static struct wnum *map_numbers(const struct vmap *m, unsigned mask,
+                                int sorted)
 {
     struct wnum *a = xmalloc(((size_t)m->n + 1) * sizeof(*a));
     uint32_t k;
 
     for (k = 0; k < m->n; k++) {
         parse_val(mask, vmap_text(m, k), m->e[k].len, &a[k].i, &a[k].d);
-        a[k].c = m->e[k].count;
+        a[k].c = vmap_count(m, k);
     }
-    qsort(a, m->n, sizeof(*a), (mask & T_INT) ? cmp_wnum_i : cmp_wnum_d);
+    if (sorted)
+        qsort(a, m->n, sizeof(*a),
+              (mask & T_INT) ? cmp_wnum_i : cmp_wnum_d);
     return a;
 }
 
@@ -548,11 +552,21 @@ static void to_sketch(struct pcol *c)
     double dv;
 
     if (mask & (T_INT | T_NUM)) {
-        num = map_numbers(m, mask);
+        double *ones = xmalloc(((size_t)m->n + 1) * sizeof(double));
+        size_t nones = 0;
+
+        num = map_numbers(m, mask, 0);
         wnum_moments(num, m->n, &sk->mom);
-        /* Ascending order keeps every level sorted as it fills. */
-        for (k = 0; k < m->n; k++)
-            kll_add_weighted(&sk->kll, num[k].d, num[k].c);
+        /* Values seen once go to the KLL in one batch; the others with
+         * their weights. */
+        for (k = 0; k < m->n; k++) {
+            if (num[k].c == 1)
+                ones[nones++] = num[k].d;
+            else
+                kll_add_weighted(&sk->kll, num[k].d, num[k].c);
+        }
+        kll_add_many(&sk->kll, ones, nones);
+        free(ones);
         free(num);
     }
     for (k = 0; k < m->n; k++) {
@@ -564,7 +578,7 @@ static void to_sketch(struct pcol *c)
         parse_val(mask, t, m->e[k].len, &iv, &dv);
         sk_minmax(sk, mask, iv, dv);
         it = mg_add_new(&sk->mg, m->e[k].hash, t, m->e[k].len,
-                        m->e[k].count);
+                        vmap_count(m, k));
         put_aux(it, iv, dv);
     }
     vmap_release(m);
@@ -687,14 +701,16 @@ static int sink_row(void *ws, const struct row *row, struct assay_err *err)
             continue;
         h = hash64(row->field[i], n);
         st->hash[i] = h;
-        if (c->sk != NULL)
+        if (c->sk != NULL) {
             __builtin_prefetch(&c->sk->mg.slot[(uint32_t)h & c->sk->mg.mask]);
-        else
+            __builtin_prefetch(&c->sk->hll.reg[h >> (64 - HLL_P)]);
+        } else {
             __builtin_prefetch(&c->map.slot[(uint32_t)h & c->map.mask]);
+        }
     }
     for (i = 0; i < st->ncols; i++) {
         struct pcol *c = &st->cols[i];
-        struct vmap_ent *e;
+        struct vmap_slot *e;
         uint64_t h = st->hash[i];
 
         if (st->null[i]) {
@@ -875,7 +891,7 @@ static void fin_numbers_exact(struct colfin *f, const struct vmap *m,
                               unsigned mask)
 {
     struct col_stats *st = &f->st;
-    struct wnum *a = map_numbers(m, mask);
+    struct wnum *a = map_numbers(m, mask, 1);
     struct moments mo;
     size_t n = m->n, k, j = 0, nb;
     uint64_t cum = 0;
@@ -915,12 +931,12 @@ static void fin_top_exact(struct colfin *f, const struct vmap *m, size_t want)
     uint32_t i;
 
     for (i = 0; i < m->n; i++) {
-        uint64_t c = m->e[i].count;
+        uint64_t c = vmap_count(m, i);
 
-        if (n == want && (want == 0 || c <= m->e[idx[n - 1]].count))
+        if (n == want && (want == 0 || c <= vmap_count(m, idx[n - 1])))
             continue;
         j = n < want ? n++ : n - 1;
-        while (j > 0 && m->e[idx[j - 1]].count < c) {
+        while (j > 0 && vmap_count(m, idx[j - 1]) < c) {
             idx[j] = idx[j - 1];
             j--;
         }
@@ -930,7 +946,7 @@ static void fin_top_exact(struct colfin *f, const struct vmap *m, size_t want)
     for (k = 0; k < n; k++) {
         f->top[k] = dup_text(vmap_text(m, idx[k]), m->e[idx[k]].len);
         f->tlens[k] = m->e[idx[k]].len;
-        f->tcounts[k] = m->e[idx[k]].count;
+        f->tcounts[k] = vmap_count(m, idx[k]);
     }
     f->st.ntop = n;
     f->st.top_exact = 1;
@@ -987,7 +1003,7 @@ static void fin_exact(const struct profile *p, struct colfin *f,
         for (k = 0; k < m->n; k++) {
             f->values[k] = dup_text(vmap_text(m, k), m->e[k].len);
             f->vlens[k] = m->e[k].len;
-            f->vcounts[k] = m->e[k].count;
+            f->vcounts[k] = vmap_count(m, k);
         }
         st->nvalues = m->n;
     }

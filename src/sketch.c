@@ -271,7 +271,7 @@ void vmap_init(struct vmap *m)
 {
     memset(m, 0, sizeof(*m));
     m->mask = 15;
-    m->slot = xcalloc(16, sizeof(uint64_t));
+    m->slot = xcalloc(16, sizeof(*m->slot));
 }
 
 void vmap_release(struct vmap *m)
@@ -284,17 +284,19 @@ void vmap_release(struct vmap *m)
 
 static void vmap_rehash(struct vmap *m, uint32_t mask)
 {
+    struct vmap_slot *ns = xcalloc((size_t)mask + 1, sizeof(*ns));
     uint32_t i, j;
 
-    free(m->slot);
-    m->slot = xcalloc((size_t)mask + 1, sizeof(uint64_t));
-    m->mask = mask;
     for (i = 0; i < m->n; i++) {
         j = (uint32_t)m->e[i].hash & mask;
-        while (m->slot[j] != 0)
+        while (ns[j].count != 0)
             j = (j + 1) & mask;
-        m->slot[j] = SLOT_MAKE(m->e[i].hash, i);
+        ns[j] = m->slot[m->e[i].slot];
+        m->e[i].slot = j;
     }
+    free(m->slot);
+    m->slot = ns;
+    m->mask = mask;
 }
 
 uint32_t vmap_insert(struct vmap *m, uint64_t hash, const char *p,
@@ -310,39 +312,38 @@ uint32_t vmap_insert(struct vmap *m, uint64_t hash, const char *p,
     }
     if (m->tlen + len + 1 > m->tcap)
         grow(&m->text, &m->tcap, m->tlen + len + 1, 1);
+    j = (uint32_t)hash & m->mask;
+    while (m->slot[j].count != 0)
+        j = (j + 1) & m->mask;
+    m->slot[j].hash = hash;
+    m->slot[j].count = count > 0 ? count : 1;
     e = &m->e[m->n];
     e->hash = hash;
-    e->count = count;
     e->off = (uint32_t)m->tlen;
     e->len = (uint32_t)len;
+    e->slot = j;
     if (len > 0)
         memcpy(m->text + m->tlen, p, len);
     m->text[m->tlen + len] = '\0';
     m->tlen += len + 1;
     m->n++;
-    if ((size_t)m->n * 2 > m->mask) {
+    if ((size_t)m->n * 2 > m->mask)
         vmap_rehash(m, m->mask * 2 + 1);
-    } else {
-        j = (uint32_t)hash & m->mask;
-        while (m->slot[j] != 0)
-            j = (j + 1) & m->mask;
-        m->slot[j] = SLOT_MAKE(hash, m->n - 1);
-    }
     return m->n - 1;
 }
 
 void vmap_merge(struct vmap *dst, const struct vmap *src)
 {
-    struct vmap_ent *e;
+    struct vmap_slot *s;
     uint32_t i;
 
     for (i = 0; i < src->n; i++) {
-        e = vmap_find(dst, src->e[i].hash);
-        if (e != NULL)
-            e->count += src->e[i].count;
+        s = vmap_find(dst, src->e[i].hash);
+        if (s != NULL)
+            s->count += vmap_count(src, i);
         else
             vmap_insert(dst, src->e[i].hash, vmap_text(src, i),
-                        src->e[i].len, src->e[i].count);
+                        src->e[i].len, vmap_count(src, i));
     }
 }
 

@@ -92,25 +92,33 @@ void dset_merge(struct dset *dst, const struct dset *src);
 /* Exact count while exact, else the HLL estimate rounded. */
 uint64_t dset_count(const struct dset *d);
 
-/* Slots of the vmap and mg indexes: 0 is empty, else the high 32 bits
- * of the hash (a tag) over the item index + 1, so that a probe passing
- * other values, or missing, never touches the items. */
+/* Slots of the mg index: 0 is empty, else the high 32 bits of the hash
+ * (a tag) over the item index + 1, so that a probe passing other values,
+ * or missing, never touches the items. */
 #define SLOT_TAG(h) ((h) & 0xFFFFFFFF00000000ULL)
 #define SLOT_MAKE(h, i) (SLOT_TAG(h) | ((uint64_t)(i) + 1))
 #define SLOT_INDEX(s) ((uint32_t)(s) - 1)
 
 /* ---- exact value -> count map, in order of first appearance ---- */
 
+/* The counts live in the index slots, so that counting a value seen
+ * before touches one slot (which a caller can prefetch) and nothing
+ * else; the entries keep the values in order of first appearance. */
+struct vmap_slot {
+    uint64_t hash;
+    uint64_t count;             /* 0: empty slot */
+};
+
 struct vmap_ent {
     uint64_t hash;
-    uint64_t count;
     uint32_t off, len;          /* the value's text in vmap.text */
+    uint32_t slot;              /* its slot in vmap.slot */
 };
 
 struct vmap {
     struct vmap_ent *e;         /* n entries, first appearance order */
     uint32_t n, ecap;
-    uint64_t *slot;             /* SLOT_MAKE(hash, entry index) */
+    struct vmap_slot *slot;     /* open addressing, load <= 1/2 */
     uint32_t mask;
     char *text;                 /* every value's bytes, back to back */
     size_t tlen, tcap;
@@ -118,7 +126,8 @@ struct vmap {
 
 void vmap_init(struct vmap *m);
 void vmap_release(struct vmap *m);
-/* Insert a value known to be absent; returns its entry index. */
+/* Insert a value known to be absent with count >= 1; returns its entry
+ * index. */
 uint32_t vmap_insert(struct vmap *m, uint64_t hash, const char *p,
                      size_t len, uint64_t count);
 /* Add every entry of src (counts added, new values appended). */
@@ -128,15 +137,19 @@ static inline const char *vmap_text(const struct vmap *m, uint32_t i)
     return m->text + m->e[i].off;
 }
 
-/* The entry of hash, or NULL. */
-static inline struct vmap_ent *vmap_find(const struct vmap *m, uint64_t h)
+static inline uint64_t vmap_count(const struct vmap *m, uint32_t i)
+{
+    return m->slot[m->e[i].slot].count;
+}
+
+/* The slot of hash (count it with ->count++), or NULL. */
+static inline struct vmap_slot *vmap_find(const struct vmap *m, uint64_t h)
 {
     uint32_t i = (uint32_t)h & m->mask;
-    uint64_t k;
 
-    while ((k = m->slot[i]) != 0) {
-        if (SLOT_TAG(k) == SLOT_TAG(h) && m->e[SLOT_INDEX(k)].hash == h)
-            return &m->e[SLOT_INDEX(k)];
+    while (m->slot[i].count != 0) {
+        if (m->slot[i].hash == h)
+            return &m->slot[i];
         i = (i + 1) & m->mask;
     }
     return NULL;
