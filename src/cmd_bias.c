@@ -185,8 +185,10 @@ static int run(const struct command *self, int argc, char **argv)
     size_t nfcols = 0, i;
     int rc, worst = 0;
 
-    if (cmd_begin(self, &os, argc, argv, &rc))
+    if (cmd_begin(self, &os, argc, argv, &rc)) {
+        opt_release(&os);       /* cmd_begin() leaves it allocated */
         return rc;
+    }
     memset(&spec, 0, sizeof(spec));
     mode = opt_get(&os, "mode") ? opt_get(&os, "mode") : "clarify";
     format = opt_get(&os, "format") ? opt_get(&os, "format") : "text";
