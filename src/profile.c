@@ -225,9 +225,10 @@ static const double pow10_tab[16] = {
  * (exponents, long mantissas, junk) goes to parse_number(). */
 static int fast_number(const char *p, size_t n, double *out)
 {
-    size_t i = 0;
+    size_t i = 0, intd, fracd = 0;
     uint64_t m = 0;
-    int neg = 0, digits = 0, frac = 0, dot = 0;
+    unsigned d;
+    int neg = 0;
     double v;
 
     if (n > 17)
@@ -236,22 +237,26 @@ static int fast_number(const char *p, size_t n, double *out)
         neg = p[0] == '-';
         i = 1;
     }
-    for (; i < n; i++) {
-        unsigned d = (unsigned)(unsigned char)p[i] - '0';
-
-        if (d <= 9) {
-            m = m * 10 + d;
-            digits++;
-            frac += dot;
-        } else if (p[i] == '.' && !dot) {
-            dot = 1;
-        } else {
-            return parse_number(p, n, out);
-        }
+    intd = i;
+    while (i < n && (d = (unsigned)(unsigned char)p[i] - '0') <= 9) {
+        m = m * 10 + d;
+        i++;
     }
-    if (digits == 0 || digits > 15)
-        return digits == 0 ? 0 : parse_number(p, n, out);
-    v = (double)m / pow10_tab[frac];
+    intd = i - intd;
+    if (i < n && p[i] == '.') {
+        size_t f0 = ++i;
+
+        while (i < n && (d = (unsigned)(unsigned char)p[i] - '0') <= 9) {
+            m = m * 10 + d;
+            i++;
+        }
+        fracd = i - f0;
+    }
+    if (i != n || intd + fracd > 15)
+        return parse_number(p, n, out);
+    if (intd + fracd == 0)
+        return 0;               /* "", "-", ".": no digits */
+    v = (double)m / pow10_tab[fracd];
     *out = neg ? -v : v;
     return 1;
 }

@@ -305,6 +305,52 @@ static void test_adversarial_numbers(void **state)
     }
 }
 
+/* The profile's own fast integer and decimal parsers must give exactly
+ * what types.c gives (rules use types.c). */
+static void test_parsers_agree_with_types(void **state)
+{
+    const char *name = "x";
+    struct profile *p = profile_new_cols(&name, 1, NULL);
+    const struct scan_sink *sk = profile_sink(p);
+    void *ws = sk->worker_new(sk->self, 0);
+    const struct col_stats *st;
+    double lo = INFINITY, hi = -INFINITY, v;
+    size_t i;
+    char buf[64];
+
+    (void)state;
+    srand(7);
+    for (i = 0; i < 5000; i++) {
+        int n = snprintf(buf, sizeof(buf), "%s%d.%0*d", rand() % 2 ? "-" : "",
+                         rand() % 1000000, rand() % 9 + 1, rand() % 1000000);
+
+        assert_true(parse_number(buf, (size_t)n, &v));
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+        feed_line(sk, ws, buf);
+    }
+    sk->merge(sk->self, ws, 0, 0);
+    st = profile_col(p, 0);
+    assert_int_equal(st->type, VT_NUMBER);
+    assert_close(st->min, lo, 0);               /* bit for bit */
+    assert_close(st->max, hi, 0);
+    profile_free(p);
+    {
+        static const char *const odd[] = {
+            "123456789012345678", "-1234567890123456.7", "0.1", "5.",
+            ".25", "+7", NULL
+        };
+
+        p = one_col(odd, NULL);
+        st = profile_col(p, 0);
+        assert_int_equal(st->type, VT_NUMBER);
+        assert_close(st->min, -1234567890123456.7, 0);
+        assert_close(st->max, 123456789012345678.0, 0);
+        assert_close(st->quantiles[3], 0.25, 0);  /* p50 of 6: 3rd */
+        profile_free(p);
+    }
+}
+
 /* ---- the sketch phase ---- */
 
 static uint64_t mix(uint64_t x)
@@ -648,6 +694,7 @@ int main(void)
         cmocka_unit_test(test_null_tokens_and_field_count),
         cmocka_unit_test(test_values_top_quantiles_histogram),
         cmocka_unit_test(test_adversarial_numbers),
+        cmocka_unit_test(test_parsers_agree_with_types),
         cmocka_unit_test(test_sketch_phase),
         cmocka_unit_test(test_merge_equals_one_pass),
         cmocka_unit_test(test_json_shape),
