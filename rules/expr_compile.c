@@ -230,7 +230,31 @@ static int node_add(struct cp *c, int op, int ty, int a, int b, size_t off)
     nd->a = a;
     nd->b = b;
     nd->off = off;
+    nd->height = 1 + MAX(a >= 0 ? x->node[a].height : 0,
+                         b >= 0 ? x->node[b].height : 0);
+    if (nd->height > EXPR_MAX_HEIGHT)
+        return cp_fail(c, off, "expression is nested too deeply");
     return (int)x->nnode++;
+}
+
+/* items[0] op items[1] op ... as a balanced tree (and, or are
+ * associative in three-valued logic too). */
+static int chain(struct cp *c, int op, const int *items, size_t n,
+                 size_t off)
+{
+    int l, r;
+
+    if (n == 1)
+        return items[0];
+    l = chain(c, op, items, n / 2, off);
+    r = l < 0 ? -1 : chain(c, op, items + n / 2, n - n / 2, off);
+    return r < 0 ? -1 : node_add(c, op, TY_BOOL, l, r, off);
+}
+
+static void item_push(int **v, size_t *n, size_t *cap, int k)
+{
+    grow(v, cap, *n + 1, sizeof(**v));
+    (*v)[(*n)++] = k;
 }
 
 static int expect_operand_fail(struct cp *c)
@@ -574,7 +598,8 @@ static const struct {
 /* x [NOT] IN (a, b, ...) is (x = a OR x = b ...), negated. */
 static int parse_in(struct cp *c, int a, int neg, size_t off)
 {
-    int acc = -1, b, e;
+    int *items = NULL, b, e, rc = -1;
+    size_t n = 0, cap = 0;
 
     if (lex(c) < 0)
         return -1;
@@ -582,20 +607,27 @@ static int parse_in(struct cp *c, int a, int neg, size_t off)
         return cp_fail(c, c->off, "expected '(' after 'in'");
     do {
         if (lex(c) < 0)
-            return -1;
+            goto out;
         b = parse_sum(c);
         if (b < 0)
-            return -1;
+            goto out;
         e = cmp_node(c, X_EQ, a, b, off);
         if (e < 0)
-            return -1;
-        acc = acc < 0 ? e : node_add(c, X_OR, TY_BOOL, acc, e, off);
+            goto out;
+        item_push(&items, &n, &cap, e);
     } while (c->tok == K_COMMA);
-    if (c->tok != K_RP)
-        return cp_fail(c, c->off, "expected ',' or ')' in the 'in' list");
+    if (c->tok != K_RP) {
+        cp_fail(c, c->off, "expected ',' or ')' in the 'in' list");
+        goto out;
+    }
     if (lex(c) < 0)
-        return -1;
-    return neg ? node_add(c, X_NOT, TY_BOOL, acc, -1, off) : acc;
+        goto out;
+    rc = chain(c, X_OR, items, n, off);
+    if (rc >= 0 && neg)
+        rc = node_add(c, X_NOT, TY_BOOL, rc, -1, off);
+out:
+    free(items);
+    return rc;
 }
 
 static int parse_between(struct cp *c, int a, int neg, size_t off)
@@ -698,41 +730,40 @@ static int parse_not(struct cp *c)
     return node_add(c, X_NOT, TY_BOOL, a, -1, off);
 }
 
-static int parse_and(struct cp *c)
+/* and/or chains: operands collected, then a balanced tree. */
+static int parse_chain(struct cp *c, enum tok tok)
 {
-    int a = parse_not(c), b;
+    int *items = NULL, k, rc = -1;
+    size_t n = 0, cap = 0, off = c->off;
+    const char *name = tok == K_AND ? "and" : "or";
 
-    while (a >= 0 && c->tok == K_AND) {
-        size_t off = c->off;
-
+    k = tok == K_AND ? parse_not(c) : parse_chain(c, K_AND);
+    if (k < 0)
+        return -1;
+    item_push(&items, &n, &cap, k);
+    while (c->tok == tok) {
+        off = c->off;
         if (lex(c) < 0)
-            return -1;
-        b = parse_not(c);
-        if (b < 0 || need_bool(c, a, "and") < 0 ||
-            need_bool(c, b, "and") < 0)
-            return -1;
-        a = node_add(c, X_AND, TY_BOOL, a, b, off);
+            goto out;
+        k = tok == K_AND ? parse_not(c) : parse_chain(c, K_AND);
+        if (k < 0 || need_bool(c, items[0], name) < 0 ||
+            need_bool(c, k, name) < 0)
+            goto out;
+        item_push(&items, &n, &cap, k);
     }
-    return a;
+    rc = chain(c, tok == K_AND ? X_AND : X_OR, items, n, off);
+out:
+    free(items);
+    return rc;
 }
 
 static int parse_or(struct cp *c)
 {
-    int a, b;
+    int a;
 
     if (++c->depth > EXPR_MAX_DEPTH)
         return cp_fail(c, c->off, "expression is nested too deeply");
-    a = parse_and(c);
-    while (a >= 0 && c->tok == K_OR) {
-        size_t off = c->off;
-
-        if (lex(c) < 0)
-            return -1;
-        b = parse_and(c);
-        if (b < 0 || need_bool(c, a, "or") < 0 || need_bool(c, b, "or") < 0)
-            return -1;
-        a = node_add(c, X_OR, TY_BOOL, a, b, off);
-    }
+    a = parse_chain(c, K_OR);
     c->depth--;
     return a;
 }
@@ -761,7 +792,7 @@ struct expr *expr_compile(const char *text, size_t n,
         goto fail;
     }
     root = parse_or(&c);
-    if (root < 0)
+    if (root < 0 || c.failed)
         goto fail;
     if (c.tok != K_END) {
         cp_fail(&c, c.off, "unexpected '%.*s' after the expression",

@@ -8,9 +8,11 @@
 #include <stddef.h>
 #include "expr.h"
 
-/* Parser recursion (about two per parenthesis or 'not'): bounds the C
- * stack at compile and evaluation time. */
-enum { EXPR_MAX_DEPTH = 256 };
+/* Parser recursion (about two per parenthesis or 'not') and the height
+ * of the tree: bound the C stack at compile and evaluation time (the
+ * evaluator recurses, in the scan's worker threads).  Chains of and, or
+ * and in-lists are built as balanced trees, so long ones stay low. */
+enum { EXPR_MAX_DEPTH = 256, EXPR_MAX_HEIGHT = 512 };
 
 enum ty { TY_NULL = 0, TY_BOOL, TY_NUM, TY_STR, TY_TIME };
 
@@ -39,6 +41,7 @@ struct xnode {
     int ctype;                  /* X_COL: the column's enum vtype */
     struct xv lit;              /* X_LIT */
     size_t off;                 /* where it was written */
+    int height;                 /* 1 for a leaf */
 };
 
 struct expr {

@@ -227,6 +227,41 @@ static void test_nesting(void **state)
     x = compile(buf_cstr(&b), &e);
     assert_null(x);
     assert_string_equal(e.msg, "expression is nested too deeply");
+    /* long and/or chains and in-lists are balanced trees: fine */
+    buf_reset(&b);
+    buf_adds(&b, "i in (");
+    for (i = 0; i < 20000; i++)
+        buf_printf(&b, "%d, ", i + 100);
+    buf_adds(&b, "5)");
+    x = compile(buf_cstr(&b), &e);
+    assert_non_null(x);
+    assert_int_equal(expr_eval(x, row), 1);
+    expr_free(x);
+    buf_reset(&b);
+    for (i = 0; i < 20000; i++)
+        buf_printf(&b, "i = %d or ", i + 100);
+    buf_adds(&b, "n > 0");
+    x = compile(buf_cstr(&b), &e);
+    assert_non_null(x);
+    assert_int_equal(expr_eval(x, row), -1);
+    expr_free(x);
+    buf_reset(&b);
+    for (i = 0; i < 20000; i++)
+        buf_printf(&b, "i > %d and ", i - 100000);
+    buf_adds(&b, "b");
+    x = compile(buf_cstr(&b), &e);
+    assert_non_null(x);
+    assert_int_equal(expr_eval(x, row), 1);
+    expr_free(x);
+    /* a long sum is a deep tree: refused, not a stack overflow later */
+    buf_reset(&b);
+    buf_adds(&b, "i");
+    for (i = 0; i < 2000; i++)
+        buf_adds(&b, " + 1");
+    buf_adds(&b, " > 0");
+    x = compile(buf_cstr(&b), &e);
+    assert_null(x);
+    assert_string_equal(e.msg, "expression is nested too deeply");
     buf_reset(&b);
     for (i = 0; i < 5000; i++)
         buf_adds(&b, "not ");
