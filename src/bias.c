@@ -255,6 +255,54 @@ static void cell_add(struct cellmap *m, uint32_t f, uint32_t l, uint32_t p,
     m->last = m->n;
 }
 
+/* ---- raw-text cache ----
+ * Most columns repeat a few short values: remember raw text -> id for
+ * short fields (direct-mapped), which skips number parsing and key
+ * building on the hot path.  Purely an accelerator: a miss interns. */
+#define RC_SLOTS 256
+#define RC_MAXLEN 30
+
+struct rawcache {
+    struct rcent {
+        uint32_t id;
+        unsigned char len;      /* 0: empty slot (fields are non-empty) */
+        char text[RC_MAXLEN];
+    } e[RC_SLOTS];
+};
+
+static struct rcent *rc_slot(struct rawcache *rc, const char *p, size_t n)
+{
+    uint64_t h = hash_bytes(p, n);
+
+    return &rc->e[(h ^ (h >> 17)) & (RC_SLOTS - 1)];
+}
+
+static int rc_get(struct rawcache *rc, const char *p, size_t n,
+                  uint32_t *id)
+{
+    struct rcent *e;
+
+    if (n == 0 || n > RC_MAXLEN)
+        return 0;
+    e = rc_slot(rc, p, n);
+    if (e->len != n || memcmp(e->text, p, n) != 0)
+        return 0;
+    *id = e->id;
+    return 1;
+}
+
+static void rc_put(struct rawcache *rc, const char *p, size_t n, uint32_t id)
+{
+    struct rcent *e;
+
+    if (n == 0 || n > RC_MAXLEN)
+        return;
+    e = rc_slot(rc, p, n);
+    e->len = (unsigned char)n;
+    memcpy(e->text, p, n);
+    e->id = id;
+}
+
 /* ---- state ---- */
 
 /* Feature column kinds seen (pandas dtype inference, for FT). */
@@ -266,6 +314,7 @@ struct bias_ws {
     struct dict facets, vals, groups;
     struct cellmap cells;
     struct buf key;
+    struct rawcache *rc_facet, *rc_vals, *rc_group;
     uint64_t n, bad_fields, label_nonnum, pred_nonnum, facet_nonnum;
     /* FlipTest rows: fx[fn * nfeat], facet id, predicted positive */
     double *fx;
@@ -329,6 +378,9 @@ static struct bias_ws *ws_new(struct bias *b)
     struct bias_ws *w = xcalloc(1, sizeof(*w));
 
     w->b = b;
+    w->rc_facet = xcalloc(1, sizeof(struct rawcache));
+    w->rc_vals = xcalloc(1, sizeof(struct rawcache));
+    w->rc_group = xcalloc(1, sizeof(struct rawcache));
     if (b->want_ft)
         w->fkind = xcalloc(b->nfeat + 1, 1);
     return w;
@@ -355,6 +407,9 @@ static void ws_free(struct bias_ws *w)
     free(w->cells.c);
     free(w->cells.slot);
     buf_release(&w->key);
+    free(w->rc_facet);
+    free(w->rc_vals);
+    free(w->rc_group);
     ft_drop(w);
     free(w->fkind);
     free(w);
@@ -403,6 +458,7 @@ static uint32_t label_id(struct bias_ws *w, const struct row *row, long col,
     size_t n = row->len[col];
     double x = 0;
     int numeric;
+    uint32_t id;
 
     if (is_null(b, p, n))
         return ID_MISSING;
@@ -413,9 +469,13 @@ static uint32_t label_id(struct bias_ws *w, const struct row *row, long col,
         }
         return x > b->lt;
     }
+    if (rc_get(w->rc_vals, p, n, &id))
+        return id;
     buf_reset(&w->key);
     numeric = canon_add(&w->key, p, n, &x);
-    return intern(w, &w->vals, &b->lvals, row, &col, 1, numeric, x);
+    id = intern(w, &w->vals, &b->lvals, row, &col, 1, numeric, x);
+    rc_put(w->rc_vals, p, n, id);
+    return id;
 }
 
 static int is_pos(const struct bias *b, const struct dict *vals,
@@ -434,6 +494,7 @@ static uint32_t facet_id(struct bias_ws *w, const struct row *row)
     size_t i;
     double x = 0;
     int numeric = 0;
+    uint32_t id;
 
     if (b->fthr) {
         const char *p = row->field[b->fidx[0]];
@@ -447,6 +508,11 @@ static uint32_t facet_id(struct bias_ws *w, const struct row *row)
         }
         return x > b->ft;
     }
+    if (b->nfcols == 1 && !is_null(b, row->field[b->fidx[0]],
+                                    row->len[b->fidx[0]]) &&
+        rc_get(w->rc_facet, row->field[b->fidx[0]], row->len[b->fidx[0]],
+               &id))
+        return id;
     buf_reset(&w->key);
     for (i = 0; i < b->nfcols; i++) {
         const char *p = row->field[b->fidx[i]];
@@ -456,8 +522,12 @@ static uint32_t facet_id(struct bias_ws *w, const struct row *row)
             return ID_MISSING;
         numeric = canon_add(&w->key, p, n, &x);
     }
-    return intern(w, &w->facets, &b->fvals, row, b->fidx, b->nfcols,
-                  numeric, x);
+    id = intern(w, &w->facets, &b->fvals, row, b->fidx, b->nfcols,
+                numeric, x);
+    if (b->nfcols == 1)
+        rc_put(w->rc_facet, row->field[b->fidx[0]], row->len[b->fidx[0]],
+               id);
+    return id;
 }
 
 /* pandas reads these (and only these) as bool. */
@@ -560,7 +630,9 @@ static int sink_row(void *wsp, const struct row *row, struct assay_err *err)
     l = label_id(w, row, b->lidx, &w->label_nonnum);
     if (b->pidx >= 0)
         p = label_id(w, row, b->pidx, &w->pred_nonnum);
-    if (b->gidx >= 0 && !is_null(b, row->field[b->gidx], row->len[b->gidx])) {
+    if (b->gidx >= 0 && !is_null(b, row->field[b->gidx], row->len[b->gidx])
+        && !rc_get(w->rc_group, row->field[b->gidx], row->len[b->gidx],
+                   &g)) {
         double x = 0;
         int numeric;
 
@@ -568,6 +640,7 @@ static int sink_row(void *wsp, const struct row *row, struct assay_err *err)
         numeric = canon_add(&w->key, row->field[b->gidx],
                             row->len[b->gidx], &x);
         g = intern(w, &w->groups, NULL, row, &b->gidx, 1, numeric, x);
+        rc_put(w->rc_group, row->field[b->gidx], row->len[b->gidx], g);
     }
     cell_add(&w->cells, f, l, p, g, 1);
     if (b->want_ft)
@@ -1936,6 +2009,14 @@ static struct json_t *value_json(const struct bias_value *v)
     return o;
 }
 
+/* A threshold as the user wrote it: 40, not 40.0. */
+static struct json_t *thr_json(double t)
+{
+    if (t == floor(t) && fabs(t) < 1e15)
+        return j_int((long long)t);
+    return j_num(t);
+}
+
 static struct json_t *strs_json(char *const *s, size_t n)
 {
     struct json_t *a = j_arr();
@@ -1954,7 +2035,7 @@ static struct json_t *facet_json(const struct bias *b, const struct rep *rp)
     if (b->nfcols > 1)
         j_set(o, "columns", strs_json(b->fcols, b->nfcols));
     if (b->fthr) {
-        j_set(o, "threshold", j_num(b->ft));
+        j_set(o, "threshold", thr_json(b->ft));
     } else if (b->ovr) {
         a = j_arr();
         j_push(a, j_str(b->g->facets.e[rp->fid].text));
@@ -2073,7 +2154,7 @@ static struct json_t *finding_json(const struct bias *b, const struct rep *rp,
     struct json_t *o = j_obj();
     const struct bias_value *v;
     char msg[600], why[300] = "";
-    int post, i = metric_index(l->metric, &post), fail = 0;
+    int post = 0, i = metric_index(l->metric, &post), fail = 0;
     const char *status;
 
     v = post ? &rp->r.post[metrics[i].idx] : &rp->r.pre[metrics[i].idx];
@@ -2133,7 +2214,7 @@ static struct json_t *report_json(struct bias *b, const struct rep *rp,
     j_set(o, "facet", facet_json(b, rp));
     j_set(l, "column", j_str(b->lcol));
     if (b->lthr)
-        j_set(l, "threshold", j_num(b->lt));
+        j_set(l, "threshold", thr_json(b->lt));
     else
         j_set(l, "values", strs_json(b->lvals.text, b->lvals.n));
     j_set(o, "label", l);

@@ -76,7 +76,7 @@ is "$(jget "$T/o.json" '[x["counts"]["n_d"] for x in d]')" "[5, 7, 2]" "n_d each
 run bias "$SM" --facet age --facet-threshold 40 --label outcome \
     --label-value yes --format json
 printf '%s\n' "$out" > "$T/t.json"
-is "$(jget "$T/t.json" 'd["facet"]')" "{'column': 'age', 'threshold': 40.0}" \
+is "$(jget "$T/t.json" 'd["facet"]')" "{'column': 'age', 'threshold': 40}" \
    "threshold facet object"
 is "$(jget "$T/t.json" 'd["counts"]["n_d"]')" 6 "age > 40: 6 rows"
 is "$(jget "$T/t.json" 'd["pretraining"]["DPL"]["value"]')" 0.2916666666666667 \
