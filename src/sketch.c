@@ -546,6 +546,60 @@ double mg_bound(const struct mg *m)
     return (double)m->total / ((double)m->k + 1);
 }
 
+void mg_serialize(const struct mg *m, struct buf *out)
+{
+    uint32_t i;
+
+    put_u64(out, m->k);
+    put_u64(out, m->n);
+    put_u64(out, m->total);
+    put_u64(out, m->decr);
+    for (i = 0; i < m->n; i++) {
+        const struct mg_item *it = &m->it[i];
+
+        put_u64(out, it->hash);
+        put_u64(out, it->count);
+        put_u64(out, it->aux[0]);
+        put_u64(out, it->aux[1]);
+        put_u64(out, it->len);
+        buf_add(out, m->text + it->off, it->len);
+    }
+}
+
+int mg_deserialize(struct mg *m, const void *data, size_t n)
+{
+    const unsigned char *p = data, *end = p + n;
+    uint64_t k, cnt, total, decr, h, c, a0, a1, len;
+    struct mg_item *it;
+    uint64_t i;
+
+    memset(m, 0, sizeof(*m));
+    if (get_u64(&p, end, &k) < 0 || get_u64(&p, end, &cnt) < 0 ||
+        get_u64(&p, end, &total) < 0 || get_u64(&p, end, &decr) < 0 ||
+        k < 1 || k > (1u << 24) || cnt > 2 * k)
+        return -1;
+    mg_init(m, (uint32_t)k);
+    for (i = 0; i < cnt; i++) {
+        if (get_u64(&p, end, &h) < 0 || get_u64(&p, end, &c) < 0 ||
+            get_u64(&p, end, &a0) < 0 || get_u64(&p, end, &a1) < 0 ||
+            get_u64(&p, end, &len) < 0 || len > (uint64_t)(end - p) ||
+            c == 0 || mg_find(m, h) != NULL)
+            goto bad;
+        it = mg_add_new(m, h, (const char *)p, (size_t)len, c);
+        it->aux[0] = a0;
+        it->aux[1] = a1;
+        p += len;
+    }
+    if (p != end || m->decr != 0)
+        goto bad;
+    m->total = total;
+    m->decr = decr;
+    return 0;
+bad:
+    mg_release(m);
+    return -1;
+}
+
 /* ---- sorting doubles (KLL level 0, small arrays) ---- */
 
 static void insertion_sort(double *a, size_t n)

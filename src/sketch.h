@@ -190,6 +190,11 @@ void mg_merge(struct mg *dst, const struct mg *src);
 size_t mg_top(const struct mg *m, size_t want, uint32_t *out);
 /* The guaranteed bound n / (k + 1) on any count's error. */
 double mg_bound(const struct mg *m);
+/* Serialized: k, n, total, decr, then per item hash, count, aux[0],
+ * aux[1], length and the text (little-endian).  Appends to out. */
+void mg_serialize(const struct mg *m, struct buf *out);
+/* Returns 0, or -1 on a malformed input (m is then unset). */
+int mg_deserialize(struct mg *m, const void *p, size_t n);
 
 /* The item of hash, or NULL with *slot set to where it would go. */
 static inline struct mg_item *mg_lookup(const struct mg *m, uint64_t h,

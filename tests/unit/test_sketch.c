@@ -271,6 +271,25 @@ static void test_mg_exact_and_text(void **state)
     assert_int_equal(mg_find(&m2, hash64("late", 4))->count, 501);
     assert_int_equal(m2.decr, 100);
     assert_int_equal(m2.total, m.total + 1);
+    /* serialization round trip, and a truncated input refused */
+    {
+        struct buf b1 = BUF_INIT, b2 = BUF_INIT;
+        struct mg back;
+
+        mg_serialize(&m2, &b1);
+        assert_int_equal(mg_deserialize(&back, b1.data, b1.len), 0);
+        assert_int_equal(back.n, m2.n);
+        assert_int_equal(back.total, m2.total);
+        assert_int_equal(back.decr, m2.decr);
+        assert_int_equal(mg_find(&back, hash64("late", 4))->count, 501);
+        mg_serialize(&back, &b2);
+        assert_int_equal(b1.len, b2.len);
+        assert_memory_equal(b1.data, b2.data, b1.len);
+        mg_release(&back);
+        assert_int_equal(mg_deserialize(&back, b1.data, b1.len - 1), -1);
+        buf_release(&b1);
+        buf_release(&b2);
+    }
     mg_release(&m);
     mg_release(&m2);
 }
