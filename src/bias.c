@@ -799,14 +799,112 @@ static int keyset_build(struct keyset *ks, const char *const *vals,
 
 static int metric_index(const char *name, int *post);
 
+/* Resolve every named column; unknown ones are ASSAY_ECOLUMN. */
+static int resolve_columns(struct bias *b, const struct bias_spec *spec,
+                           size_t ncols, const char *const *names,
+                           struct assay_err *err)
+{
+    struct buf j = BUF_INIT;
+    size_t i;
+
+    b->fcols = xcalloc(b->nfcols, sizeof(char *));
+    b->fidx = xcalloc(b->nfcols, sizeof(long));
+    for (i = 0; i < b->nfcols; i++) {
+        b->fcols[i] = xstrdup(spec->facet_cols[i]);
+        b->fidx[i] = find_col(ncols, names, b->fcols[i]);
+        if (i > 0)
+            buf_addc(&j, ',');
+        buf_adds(&j, b->fcols[i]);
+        if (b->fidx[i] < 0) {
+            buf_release(&j);
+            return unknown_col(err, "facet", b->fcols[i], ncols, names);
+        }
+    }
+    b->fcol_joined = buf_detach(&j);
+    b->lcol = xstrdup(spec->label_col ? spec->label_col : "");
+    b->lidx = find_col(ncols, names, b->lcol);
+    if (b->lidx < 0)
+        return unknown_col(err, "label", b->lcol, ncols, names);
+    b->gidx = b->pidx = -1;
+    if (spec->group_col != NULL) {
+        b->gcol = xstrdup(spec->group_col);
+        b->gidx = find_col(ncols, names, b->gcol);
+        if (b->gidx < 0)
+            return unknown_col(err, "group", b->gcol, ncols, names);
+    }
+    if (spec->predicted_col != NULL) {
+        b->pcol = xstrdup(spec->predicted_col);
+        b->pidx = find_col(ncols, names, b->pcol);
+        if (b->pidx < 0)
+            return unknown_col(err, "prediction", b->pcol, ncols, names);
+    }
+    return 0;
+}
+
+static int check_spec(const struct bias_spec *spec, size_t nfcols,
+                      struct assay_err *err)
+{
+    if (spec->facet_has_threshold && spec->nfacet_values > 0)
+        return seterr(err, ASSAY_EUSAGE, "give facet values or a facet "
+                      "threshold, not both");
+    if (spec->facet_has_threshold && nfcols > 1)
+        return seterr(err, ASSAY_EUSAGE, "a facet threshold needs exactly "
+                      "one facet column");
+    if (spec->label_has_threshold && spec->nlabel_values > 0)
+        return seterr(err, ASSAY_EUSAGE, "give label values or a label "
+                      "threshold, not both");
+    if (!spec->label_has_threshold && spec->nlabel_values == 0)
+        return seterr(err, ASSAY_EUSAGE, "no positive label values or "
+                      "label threshold given");
+    return 0;
+}
+
+static int copy_limits(struct bias *b, const struct bias_spec *spec,
+                       struct assay_err *err)
+{
+    size_t i;
+    int post;
+
+    b->limits = xcalloc(spec->nlimits + 1, sizeof(*b->limits));
+    for (i = 0; i < spec->nlimits; i++) {
+        const char *m = spec->limits[i].metric;
+
+        if (m == NULL || metric_index(m, &post) < 0)
+            return seterr(err, ASSAY_EINPUT, "unknown bias metric '%s' in "
+                          "limits", m ? m : "");
+        b->limits[i] = spec->limits[i];
+        b->limits[i].metric = xstrdup(m);
+        b->limits[i].severity = xstrdup(spec->limits[i].severity ?
+                                        spec->limits[i].severity : "fail");
+        b->nlimits = i + 1;
+    }
+    return 0;
+}
+
+/* FT features: every column but the facet, label and prediction
+ * columns (the group column stays), as the reference drops them. */
+static void pick_features(struct bias *b, size_t ncols)
+{
+    size_t i, k;
+
+    b->want_ft = 1;
+    b->feat = xcalloc(ncols + 1, sizeof(size_t));
+    for (i = 0; i < ncols; i++) {
+        int drop = (long)i == b->lidx || (long)i == b->pidx;
+
+        for (k = 0; k < b->nfcols; k++)
+            drop |= (long)i == b->fidx[k];
+        if (!drop)
+            b->feat[b->nfeat++] = i;
+    }
+}
+
 struct bias *bias_new_header(const struct bias_spec *spec, size_t ncols,
                              const char *const *names,
                              struct assay_err *err)
 {
     struct bias *b = xcalloc(1, sizeof(*b));
-    struct buf j = BUF_INIT;
-    size_t i, k;
-    int post;
+    size_t i;
 
     b->ncols = ncols;
     b->mode = spec->mode;
@@ -815,59 +913,9 @@ struct bias *bias_new_header(const struct bias_spec *spec, size_t ncols,
         seterr(err, ASSAY_EUSAGE, "no facet column given");
         goto fail;
     }
-    b->fcols = xcalloc(b->nfcols, sizeof(char *));
-    b->fidx = xcalloc(b->nfcols, sizeof(long));
-    for (i = 0; i < b->nfcols; i++) {
-        b->fcols[i] = xstrdup(spec->facet_cols[i]);
-        b->fidx[i] = find_col(ncols, names, b->fcols[i]);
-        if (b->fidx[i] < 0) {
-            unknown_col(err, "facet", b->fcols[i], ncols, names);
-            goto fail;
-        }
-        if (i > 0)
-            buf_addc(&j, ',');
-        buf_adds(&j, b->fcols[i]);
-    }
-    b->fcol_joined = buf_detach(&j);
-    b->lcol = xstrdup(spec->label_col ? spec->label_col : "");
-    b->lidx = find_col(ncols, names, b->lcol);
-    if (b->lidx < 0) {
-        unknown_col(err, "label", b->lcol, ncols, names);
+    if (resolve_columns(b, spec, ncols, names, err) < 0 ||
+        check_spec(spec, b->nfcols, err) < 0)
         goto fail;
-    }
-    b->gidx = b->pidx = -1;
-    if (spec->group_col != NULL) {
-        b->gcol = xstrdup(spec->group_col);
-        b->gidx = find_col(ncols, names, b->gcol);
-        if (b->gidx < 0) {
-            unknown_col(err, "group", b->gcol, ncols, names);
-            goto fail;
-        }
-    }
-    if (spec->predicted_col != NULL) {
-        b->pcol = xstrdup(spec->predicted_col);
-        b->pidx = find_col(ncols, names, b->pcol);
-        if (b->pidx < 0) {
-            unknown_col(err, "prediction", b->pcol, ncols, names);
-            goto fail;
-        }
-    }
-    if (spec->facet_has_threshold && spec->nfacet_values > 0) {
-        seterr(err, ASSAY_EUSAGE, "give facet values or a facet threshold, "
-               "not both");
-        goto fail;
-    }
-    if (spec->facet_has_threshold && b->nfcols > 1) {
-        seterr(err, ASSAY_EUSAGE, "a facet threshold needs exactly one "
-               "facet column");
-        goto fail;
-    }
-    if (spec->label_has_threshold == (spec->nlabel_values > 0)) {
-        seterr(err, ASSAY_EUSAGE, spec->label_has_threshold ?
-               "give label values or a label threshold, not both" :
-               "no positive label values or label threshold given");
-        goto fail;
-    }
     b->fthr = spec->facet_has_threshold;
     b->ft = spec->facet_threshold;
     b->lthr = spec->label_has_threshold;
@@ -876,41 +924,15 @@ struct bias *bias_new_header(const struct bias_spec *spec, size_t ncols,
     if (keyset_build(&b->fvals, spec->facet_values, spec->nfacet_values,
                      b->nfcols, b->fcol_joined, err) < 0 ||
         keyset_build(&b->lvals, spec->label_values, spec->nlabel_values, 1,
-                     b->lcol, err) < 0)
+                     b->lcol, err) < 0 ||
+        copy_limits(b, spec, err) < 0)
         goto fail;
     b->nnulls = spec->nnull_values;
     b->nulls = xcalloc(b->nnulls + 1, sizeof(char *));
     for (i = 0; i < b->nnulls; i++)
         b->nulls[i] = xstrdup(spec->null_values[i]);
-    b->nlimits = spec->nlimits;
-    b->limits = xcalloc(b->nlimits + 1, sizeof(*b->limits));
-    for (i = 0; i < b->nlimits; i++) {
-        b->limits[i] = spec->limits[i];
-        if (spec->limits[i].metric == NULL ||
-            metric_index(spec->limits[i].metric, &post) < 0) {
-            seterr(err, ASSAY_EINPUT, "unknown bias metric '%s' in limits",
-                   spec->limits[i].metric ? spec->limits[i].metric : "");
-            b->nlimits = i;
-            goto fail;
-        }
-        b->limits[i].metric = xstrdup(spec->limits[i].metric);
-        b->limits[i].severity = xstrdup(spec->limits[i].severity ?
-                                        spec->limits[i].severity : "fail");
-    }
-    /* FT features: every column but the facet, label and prediction
-     * columns (the group column stays), as the reference drops them. */
-    if (b->pidx >= 0) {
-        b->want_ft = 1;
-        b->feat = xcalloc(ncols + 1, sizeof(size_t));
-        for (i = 0; i < ncols; i++) {
-            int drop = (long)i == b->lidx || (long)i == b->pidx;
-
-            for (k = 0; k < b->nfcols; k++)
-                drop |= (long)i == b->fidx[k];
-            if (!drop)
-                b->feat[b->nfeat++] = i;
-        }
-    }
+    if (b->pidx >= 0)
+        pick_features(b, ncols);
     b->sink.name = "bias";
     b->sink.self = b;
     b->sink.worker_new = sink_worker_new;
@@ -919,7 +941,6 @@ struct bias *bias_new_header(const struct bias_spec *spec, size_t ncols,
     b->g = ws_new(b);
     return b;
 fail:
-    buf_release(&j);
     bias_free(b);
     return NULL;
 }
