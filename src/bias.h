@@ -6,7 +6,10 @@
  * variants.  Facets: categorical values (d = rows equal to any value;
  * several columns give an intersectional facet, values then name one
  * tuple "v1,v2") or a threshold (d = x > t).  Labels likewise; missing
- * labels and predictions are negative; missing facet values are in a. */
+ * labels and predictions are negative; missing facet values are in a;
+ * rows with a missing group value drop out of CDDL/CDDPL (both modes).
+ * Strict mode with label values compares the raw label values, a missing
+ * label being a category of its own. */
 #ifndef ASSAY_BIAS_H
 #define ASSAY_BIAS_H
 

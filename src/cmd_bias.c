@@ -305,7 +305,12 @@ const struct command cmd_bias_def = {
     "(one-vs-rest).  A missing label or prediction is negative; rows with a\n"
     "missing group drop out of CDDL/CDDPL.  Definitions: BIAS-METRICS.md.\n"
     "clarify mode reproduces smclarify; strict mode computes KL/JS/LP/TVD/KS\n"
-    "on the full support (KL may be Infinity) over the raw label values.\n\n"
+    "on the full support (KL may be Infinity) over the raw label values.\n"
+    "FT: Euclidean 5-NN (1-NN when a has at most 9 rows) over the numeric\n"
+    "columns other than facet, label and prediction; distance ties go to\n"
+    "the row earlier in the file.  Intervals: 95% (Wilson for CI,\n"
+    "Newcombe for DPL/DPPL, Katz log for DI); p-values: two-proportion\n"
+    "z-test.\n\n"
     "Example:\n"
     "  assay bias adult.csv --facet sex --facet-value Female \\\n"
     "      --label income --label-value '>50K' --group education\n",
