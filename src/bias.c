@@ -21,6 +21,9 @@
  * bytes each), else FT reports an error instead of growing further. */
 #define FT_MAX_VALUES ((size_t)1 << 24)
 #define CONF 0.95
+/* The multi-class confusion matrix goes into the JSON only up to this
+ * many distinct label/prediction values (it has n^2 cells). */
+#define CONFUSION_MAX 64
 
 /* ---- interning: field text -> small ids, first appearance first ----
  * Keys are canonical so that the matching rule of BIAS-METRICS.md holds
@@ -2118,14 +2121,17 @@ static struct json_t *perf_json(struct bias *b, const struct bias_result *r)
     struct json_t *o = j_obj(), *a = j_arr(), *cm, *row;
     const char **names = NULL;
     uint64_t *m = NULL;
-    size_t i, k, n;
+    size_t i, k, n = 0;
 
     for (i = 0; i < BIAS_NPERF; i++)
         j_set(o, perf_names[i], j_num(r->perf[i]));
     for (i = 0; i < 4; i++)
         j_push(a, j_num(r->conf[i]));
     j_set(o, "confusion_TP_FP_FN_TN", a);
-    if (bias_confusion(b, &n, &names, &m) == 0) {
+    if (bias_confusion(b, &n, &names, &m) == 0 && n > CONFUSION_MAX) {
+        free(names);
+        free(m);
+    } else if (m != NULL) {
         /* {label: {prediction: rows}} */
         cm = j_obj();
         for (i = 0; i < n; i++) {
