@@ -97,6 +97,7 @@ struct colfin {
     char **top;
     size_t *tlens;
     uint64_t *tcounts;
+    unsigned char *tcut;
     double edges[PROFILE_BINS + 1];
     uint64_t hcounts[PROFILE_BINS];
 };
@@ -848,6 +849,7 @@ static void fin_top_alloc(struct colfin *f, size_t n)
     f->top = xcalloc(n + 1, sizeof(char *));
     f->tlens = xcalloc(n + 1, sizeof(size_t));
     f->tcounts = xcalloc(n + 1, sizeof(uint64_t));
+    f->tcut = xcalloc(n + 1, 1);
 }
 
 /* Histogram edges over [min, max]: one bin per value for integers that
@@ -1086,6 +1088,7 @@ static void fin_sketch(const struct profile *p, struct colfin *f,
         f->top[k] = dup_text(sk->mg.text + it->off, it->len);
         f->tlens[k] = it->len;
         f->tcounts[k] = it->count;
+        f->tcut[k] = (unsigned char)it->cut;
     }
     st->ntop = n;
     st->top_exact = sk->mg.decr == 0;
@@ -1144,6 +1147,7 @@ static void fin_col(struct profile *p, struct colfin *f, struct pcol *c,
     st->top_values = (const char *const *)f->top;
     st->top_lens = f->tlens;
     st->top_counts = f->tcounts;
+    st->top_cut = f->tcut;
     st->hist_edges = st->nbins ? f->edges : NULL;
     st->hist_counts = st->nbins ? f->hcounts : NULL;
 }
@@ -1169,6 +1173,7 @@ static void fin_free(struct profile *p)
         free(f->top);
         free(f->tlens);
         free(f->tcounts);
+        free(f->tcut);
     }
     free(p->fin);
     p->fin = NULL;
@@ -1353,6 +1358,8 @@ static struct json_t *col_json(const struct colfin *f)
 
         j_set(t, "value", j_strn(st->top_values[k], st->top_lens[k]));
         j_set(t, "count", j_int((long long)st->top_counts[k]));
+        if (st->top_cut[k])
+            j_set(t, "truncated", j_bool(1));
         j_push(top, t);
     }
     j_set(o, "top", top);

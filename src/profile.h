@@ -87,6 +87,9 @@ struct col_stats {
     const char *const *top_values;
     const size_t *top_lens;
     const uint64_t *top_counts;
+    const unsigned char *top_cut;   /* 1: value cut to its first 1 KiB
+                                       (long values past the exact
+                                       phase) */
     size_t ntop;
     int top_exact;
     uint64_t top_error;         /* each count is low by at most this */

@@ -465,11 +465,14 @@ struct mg_item *mg_insert(struct mg *m, uint32_t slot, uint64_t hash,
                           const char *p, size_t len, uint64_t w)
 {
     struct mg_item *it;
+    uint32_t cut = len > MG_TEXT_MAX;
 
     if (m->n == 2 * m->k) {
         mg_purge(m);
         mg_lookup(m, hash, &slot);  /* the index was rebuilt */
     }
+    if (cut)
+        len = MG_TEXT_MAX;
     if (m->tlen + len > m->tcap)
         grow(&m->text, &m->tcap, m->tlen + len, 1);
     it = &m->it[m->n];
@@ -477,6 +480,7 @@ struct mg_item *mg_insert(struct mg *m, uint32_t slot, uint64_t hash,
     it->count = w;
     it->off = (uint32_t)m->tlen;
     it->len = (uint32_t)len;
+    it->cut = cut;
     it->aux[0] = it->aux[1] = 0;
     if (len > 0)
         memcpy(m->text + m->tlen, p, len);
@@ -515,6 +519,7 @@ void mg_merge(struct mg *dst, const struct mg *src)
         if (isnew) {
             d->aux[0] = s->aux[0];
             d->aux[1] = s->aux[1];
+            d->cut = s->cut;
         }
     }
     dst->total = total;
@@ -561,6 +566,7 @@ void mg_serialize(const struct mg *m, struct buf *out)
         put_u64(out, it->count);
         put_u64(out, it->aux[0]);
         put_u64(out, it->aux[1]);
+        put_u64(out, it->cut);
         put_u64(out, it->len);
         buf_add(out, m->text + it->off, it->len);
     }
@@ -569,7 +575,7 @@ void mg_serialize(const struct mg *m, struct buf *out)
 int mg_deserialize(struct mg *m, const void *data, size_t n)
 {
     const unsigned char *p = data, *end = p + n;
-    uint64_t k, cnt, total, decr, h, c, a0, a1, len;
+    uint64_t k, cnt, total, decr, h, c, a0, a1, cut, len;
     struct mg_item *it;
     uint64_t i;
 
@@ -582,12 +588,14 @@ int mg_deserialize(struct mg *m, const void *data, size_t n)
     for (i = 0; i < cnt; i++) {
         if (get_u64(&p, end, &h) < 0 || get_u64(&p, end, &c) < 0 ||
             get_u64(&p, end, &a0) < 0 || get_u64(&p, end, &a1) < 0 ||
-            get_u64(&p, end, &len) < 0 || len > (uint64_t)(end - p) ||
+            get_u64(&p, end, &cut) < 0 || get_u64(&p, end, &len) < 0 ||
+            len > (uint64_t)(end - p) || len > MG_TEXT_MAX || cut > 1 ||
             c == 0 || mg_find(m, h) != NULL)
             goto bad;
         it = mg_add_new(m, h, (const char *)p, (size_t)len, c);
         it->aux[0] = a0;
         it->aux[1] = a1;
+        it->cut = (uint32_t)cut;
         p += len;
     }
     if (p != end || m->decr != 0)

@@ -11,7 +11,8 @@
  *   dset   distinct hashes: an exact set up to a cap, then an hll.
  *   vmap   exact value -> count map (hash -> count + the value's text),
  *          in order of first appearance; the profile's exact phase.
- *   mg     Misra-Gries heavy hitters with 2k slots: a purge subtracts
+ *   mg     Misra-Gries heavy hitters with 2k items (each keeping at most
+ *          MG_TEXT_MAX bytes of its value's text): a purge subtracts
  *          the (k+1)-th largest count, so every count is low by at most
  *          mg.decr <= n / (k + 1) (also after merges: Agarwal et al.,
  *          "Mergeable Summaries", PODS 2012).  Any value more frequent
@@ -157,10 +158,13 @@ static inline struct vmap_slot *vmap_find(const struct vmap *m, uint64_t h)
 
 /* ---- Misra-Gries heavy hitters ---- */
 
+#define MG_TEXT_MAX 1024        /* bytes of a value's text kept */
+
 struct mg_item {
     uint64_t hash;
     uint64_t count;             /* lower bound; true count <= count+decr */
-    uint32_t off, len;          /* text in mg.text */
+    uint32_t off, len;          /* text in mg.text (at most MG_TEXT_MAX) */
+    uint32_t cut;               /* 1: the value was longer than len */
     uint64_t aux[2];            /* the caller's, copied along (merge too) */
 };
 
@@ -191,7 +195,7 @@ size_t mg_top(const struct mg *m, size_t want, uint32_t *out);
 /* The guaranteed bound n / (k + 1) on any count's error. */
 double mg_bound(const struct mg *m);
 /* Serialized: k, n, total, decr, then per item hash, count, aux[0],
- * aux[1], length and the text (little-endian).  Appends to out. */
+ * aux[1], cut, length and the text (little-endian).  Appends to out. */
 void mg_serialize(const struct mg *m, struct buf *out);
 /* Returns 0, or -1 on a malformed input (m is then unset). */
 int mg_deserialize(struct mg *m, const void *p, size_t n);

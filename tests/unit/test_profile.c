@@ -546,6 +546,39 @@ static void test_merge_equals_one_pass(void **state)
     }
 }
 
+/* Past the exact phase, top values keep at most 1 KiB of text each. */
+static void test_long_values(void **state)
+{
+    const char *name = "t";
+    struct profile *p = profile_new_cols(&name, 1, NULL);
+    const struct scan_sink *sk = profile_sink(p);
+    void *ws = sk->worker_new(sk->self, 0);
+    const struct col_stats *st;
+    char *v = xmalloc(5001);
+    size_t i;
+
+    (void)state;
+    memset(v, 'x', 5000);
+    v[5000] = '\0';
+    for (i = 0; i < 400; i++) {          /* 400 x 5000 bytes > 1 MiB */
+        snprintf(v, 5000, "%04zu", i % 300);
+        v[4] = 'x';
+        feed_line(sk, ws, v);
+    }
+    sk->merge(sk->self, ws, 0, 0);
+    st = profile_col(p, 0);
+    assert_false(st->distinct_exact);       /* the text cap was hit */
+    assert_int_equal(st->min_len, 5000);
+    assert_int_equal(st->max_len, 5000);
+    assert_true(st->ntop > 0);
+    assert_int_equal(st->top_counts[0], 2);
+    assert_int_equal(st->top_lens[0], 1024);
+    assert_true(st->top_cut[0]);
+    assert_int_equal(strlen(st->min_text), 5000);
+    free(v);
+    profile_free(p);
+}
+
 static void test_json_shape(void **state)
 {
     static const char *const vals[] = { "3", "1", "", "2", NULL };
@@ -697,6 +730,7 @@ int main(void)
         cmocka_unit_test(test_parsers_agree_with_types),
         cmocka_unit_test(test_sketch_phase),
         cmocka_unit_test(test_merge_equals_one_pass),
+        cmocka_unit_test(test_long_values),
         cmocka_unit_test(test_json_shape),
         cmocka_unit_test(test_fmt_time),
         cmocka_unit_test(test_adult),
