@@ -324,7 +324,9 @@ struct bias_ws {
     uint32_t *ff;
     unsigned char *fy;
     size_t fn, fcap;
-    unsigned char *fkind;       /* per feature column: FK_* */
+    unsigned char *fkind;       /* per feature column: FK_*; [nfeat]: 1
+                                   when FT cannot run (non-numeric) */
+    double *frow;               /* one row's features */
     int ft_full;                /* over FT_MAX_VALUES: rows dropped */
 };
 
@@ -384,8 +386,10 @@ static struct bias_ws *ws_new(struct bias *b)
     w->rc_facet = xcalloc(1, sizeof(struct rawcache));
     w->rc_vals = xcalloc(1, sizeof(struct rawcache));
     w->rc_group = xcalloc(1, sizeof(struct rawcache));
-    if (b->want_ft)
+    if (b->want_ft) {
         w->fkind = xcalloc(b->nfeat + 1, 1);
+        w->frow = xcalloc(b->nfeat + 1, sizeof(double));
+    }
     return w;
 }
 
@@ -415,6 +419,7 @@ static void ws_free(struct bias_ws *w)
     free(w->rc_group);
     ft_drop(w);
     free(w->fkind);
+    free(w->frow);
     free(w);
 }
 
@@ -558,31 +563,30 @@ static void ft_row(struct bias_ws *w, const struct row *row, uint32_t f,
 {
     const struct bias *b = w->b;
     size_t j, nf = b->nfeat;
-    double v;
+    double *v = w->frow;
 
-    if (nf == 0)
-        return;
+    if (nf == 0 || w->fkind[nf])
+        return;                 /* no features, or FT already impossible */
     for (j = 0; j < nf; j++) {
         const char *p = row->field[b->feat[j]];
         size_t n = row->len[b->feat[j]];
 
-        if (is_null(b, p, n))
+        if (is_null(b, p, n)) {
             w->fkind[j] |= FK_MISSING;
-        else if (parse_number(p, n, &v))
+            v[j] = NAN;
+        } else if (parse_number(p, n, &v[j])) {
             w->fkind[j] |= FK_NUM;
-        else if (pandas_bool(p, n, &v))
+        } else if (pandas_bool(p, n, &v[j])) {
             w->fkind[j] |= FK_BOOL;
-        else
+        } else {
             w->fkind[j] |= FK_OTHER;
-    }
-    if (w->fkind[nf] || w->ft_full)
-        return;
-    for (j = 0; j < nf; j++)
-        if (w->fkind[j] & FK_OTHER) {
             w->fkind[nf] = 1;       /* FT cannot run: stop keeping rows */
             ft_drop(w);
             return;
         }
+    }
+    if (w->ft_full)
+        return;
     if ((w->fn + 1) * nf > FT_MAX_VALUES) {
         w->ft_full = 1;
         ft_drop(w);
@@ -594,16 +598,7 @@ static void ft_row(struct bias_ws *w, const struct row *row, uint32_t f,
         w->ff = xrealloc(w->ff, w->fcap * sizeof(uint32_t));
         w->fy = xrealloc(w->fy, w->fcap);
     }
-    for (j = 0; j < nf; j++) {
-        const char *p = row->field[b->feat[j]];
-        size_t n = row->len[b->feat[j]];
-
-        if (is_null(b, p, n))
-            v = NAN;
-        else if (!parse_number(p, n, &v))
-            pandas_bool(p, n, &v);
-        w->fx[w->fn * nf + j] = v;
-    }
+    memcpy(w->fx + w->fn * nf, v, nf * sizeof(double));
     w->ff[w->fn] = f;
     w->fy[w->fn] = (unsigned char)yh;
     w->fn++;
