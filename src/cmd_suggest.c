@@ -339,7 +339,7 @@ static void suggest_column(struct buf *b, const struct col_stats *st,
     yaml_quote(b, st->name, strlen(st->name));
     buf_printf(b, "\n    type: %s\n", vtype_name(st->type));
     if (nonnull == 0) {
-        buf_adds(b, "    # every value is null: no checks\n");
+        buf_adds(b, "    # no non-null value: no checks\n");
         return;
     }
     buf_adds(b, "    checks:\n");

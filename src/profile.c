@@ -970,6 +970,7 @@ static void fin_exact(const struct profile *p, struct colfin *f,
 
     st->distinct = m->n;
     st->distinct_exact = 1;
+    st->top_exact = 1;
     for (k = 0; k < m->n; k++) {
         const char *t = vmap_text(m, k);
         uint32_t len = m->e[k].len;
