@@ -1786,8 +1786,8 @@ static void finish_warnings(struct bias *b, const unsigned char *lseen)
     uint32_t id;
 
     if (g->bad_fields)
-        warn(b, "%llu records with a wrong number of fields were skipped",
-             (unsigned long long)g->bad_fields);
+        warn(b, "%llu record%s with a wrong number of fields skipped",
+             (unsigned long long)g->bad_fields, g->bad_fields > 1 ? "s" : "");
     for (i = 0; i < b->fvals.n; i++)
         if (dict_find(&g->facets, b->fvals.key[i], b->fvals.klen[i],
                       hash_bytes(b->fvals.key[i], b->fvals.klen[i])) ==
