@@ -14,7 +14,15 @@
  *       -lcsv -ljansson -lxxhash -lcrypto -lz -lm
  *   /tmp/profile_bench /tmp/100mb.csv [repeats] [percol|json]
  * "percol" also times each column alone, "col J" only column J (for
- * perf), "json" prints the profile. */
+ * perf), "json" prints the profile; BENCH_WARM=1 touches the table first.
+ *
+ * Measured (2-core EPYC VM shared with other jobs, so best of runs):
+ * 1 GB file (136M fields), 19 ns/field with one or two workers; 100 MB,
+ * 19.5 ns/field (one worker) and 21 (two: each pays its own switch to
+ * sketches).  Exact-phase columns cost 6-13 ns a value, columns past
+ * 16,384 distinct values 22-50 (Misra-Gries, HLL, KLL, parsing every
+ * new value).  End to end, `assay profile` reads the 1 GB file in 2.7 s
+ * wall (about 370 MB/s, two workers, SHA-256 included). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
