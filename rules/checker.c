@@ -18,14 +18,9 @@
 
 /* ---- binding ---- */
 
-static int find_field(const char *const *names, size_t n, const char *name)
+static int find_field(const struct checker *ck, const char *name)
 {
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (strcmp(names[i], name) == 0)
-            return (int)i;
-    return -1;
+    return nidx_get(&ck->fields, name);
 }
 
 static int missing_column(const struct rules *r, const char *const *names,
@@ -49,20 +44,16 @@ static int missing_column(const struct rules *r, const char *const *names,
     return rc;
 }
 
-static void push(size_t **v, size_t *n, size_t x)
+static void push(size_t **v, size_t *n, size_t *cap, size_t x)
 {
-    size_t cap = *n;
-
-    grow(v, &cap, *n + 1, sizeof(**v));
+    grow(v, cap, *n + 1, sizeof(**v));
     (*v)[(*n)++] = x;
 }
 
-static void push_step(struct step **v, size_t *n, const struct check *c,
-                      size_t i)
+static void push_step(struct step **v, size_t *n, size_t *cap,
+                      const struct check *c, size_t i)
 {
-    size_t cap = *n;
-
-    grow(v, &cap, *n + 1, sizeof(**v));
+    grow(v, cap, *n + 1, sizeof(**v));
     (*v)[*n].eval = c->kind->eval;
     (*v)[*n].c = c;
     (*v)[*n].wi = i;
@@ -71,13 +62,12 @@ static void push_step(struct step **v, size_t *n, const struct check *c,
 
 static struct plan *plan_for(struct checker *ck, int slot)
 {
-    size_t i, cap = ck->nplan;
     struct plan *p;
 
-    for (i = 0; i < ck->nplan; i++)
-        if (ck->plan[i].slot == slot)
-            return &ck->plan[i];
-    grow(&ck->plan, &cap, ck->nplan + 1, sizeof(*ck->plan));
+    if (ck->slot_plan[slot] >= 0)
+        return &ck->plan[ck->slot_plan[slot]];
+    grow(&ck->plan, &ck->plan_cap, ck->nplan + 1, sizeof(*ck->plan));
+    ck->slot_plan[slot] = (int)ck->nplan;
     p = &ck->plan[ck->nplan++];
     memset(p, 0, sizeof(*p));
     p->slot = slot;
@@ -103,11 +93,9 @@ static int bind_tuple(struct checker *ck, size_t i, const char *const *names,
         int slot = -1, f = -1;
         size_t j;
 
-        for (j = 0; j < r->ncol; j++)
-            if (strcmp(r->col[j].name, c->cols[k]) == 0)
-                slot = (int)j;
+        slot = nidx_get(&r->colidx, c->cols[k]);
         if (slot < 0) {
-            f = find_field(names, n, c->cols[k]);
+            f = find_field(ck, c->cols[k]);
             if (f < 0)
                 return missing_column(r, names, n, data, c->cols[k],
                                       c->cols_line[k], c->cols_col[k], err);
@@ -142,9 +130,9 @@ static void bind_check(struct checker *ck, size_t i)
         if (c->kind == kind_type)
             p->type_check = (int)i;
         else if (strcmp(c->kind->name, "not_null") == 0)
-            push(&p->nn, &p->nnn, i);
+            push(&p->nn, &p->nnn, &p->nn_cap, i);
         else if (c->kind->eval != NULL)
-            push_step(&p->vc, &p->nvc, c, i);
+            push_step(&p->vc, &p->nvc, &p->vc_cap, c, i);
         return;
     }
     if (c->expr != NULL) {
@@ -165,7 +153,7 @@ static void bind_check(struct checker *ck, size_t i)
             plan_for(ck, ck->tuple[i][k]);
     }
     if (c->kind->eval != NULL && !ck->absent[i])
-        push_step(&ck->rowc, &ck->nrowc, c, i);
+        push_step(&ck->rowc, &ck->nrowc, &ck->rowc_cap, c, i);
 }
 
 static void sink_init(struct checker *ck);
@@ -183,14 +171,16 @@ struct checker *checker_bind(const struct rules *r, const char *const *names,
     ck->id = id;
     ck->nsamples = nsamples;
     ck->header = xcalloc(n + 1, sizeof(*ck->header));
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         ck->header[i] = xstrdup(names[i]);
+        nidx_put(&ck->fields, ck->header[i], (int)i);   /* first wins */
+    }
     ck->nslot = r->ncol;
     ck->slot_field = xcalloc(r->ncol + 1, sizeof(int));
     ck->tuple = xcalloc(r->ncheck, sizeof(*ck->tuple));
     ck->absent = xcalloc(r->ncheck, sizeof(*ck->absent));
     for (i = 0; i < r->ncol; i++) {
-        ck->slot_field[i] = find_field(names, n, r->col[i].name);
+        ck->slot_field[i] = find_field(ck, r->col[i].name);
         if (ck->slot_field[i] < 0 && r->col[i].required) {
             missing_column(r, names, n, data_name, r->col[i].name,
                            r->col[i].line, r->col[i].col, err);
@@ -201,6 +191,9 @@ struct checker *checker_bind(const struct rules *r, const char *const *names,
         if (r->check[i].cols != NULL &&
             bind_tuple(ck, i, names, n, data_name, err) < 0)
             goto fail;
+    ck->slot_plan = xmalloc((ck->nslot + 1) * sizeof(int));
+    for (i = 0; i < ck->nslot; i++)
+        ck->slot_plan[i] = -1;
     for (i = 0; i < r->ncheck; i++)
         bind_check(ck, i);
     ck->nullv = (const char *const *)r->null_values;
@@ -256,6 +249,8 @@ void checker_free(struct checker *ck)
     }
     free(ck->plan);
     free(ck->slot_field);
+    free(ck->slot_plan);
+    nidx_release(&ck->fields);
     free(ck->rowc);
     if (ck->tuple != NULL)
         for (i = 0; i < ck->r->ncheck; i++)
@@ -680,7 +675,7 @@ int checker_finish_with(struct checker *ck, rescan_fn rescan, void *src,
                         struct assay_err *err)
 {
     struct relook rl;
-    size_t i;
+    size_t i, idx_cap = 0;
     int rc = 0, r;
 
     if (ck->finished)
@@ -696,7 +691,7 @@ int checker_finish_with(struct checker *ck, rescan_fn rescan, void *src,
         dedup_finish(&ck->dd[i], NULL);
         ck->tot[i].failures = ck->dd[i].repeats;
         if (ck->dd[i].repeats > 0 && ck->nsamples > 0)
-            push(&rl.idx, &rl.n, i);
+            push(&rl.idx, &rl.n, &idx_cap, i);
     }
     if (rl.n == 0)
         goto out;

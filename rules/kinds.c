@@ -13,6 +13,61 @@
 #include "rules_int.h"
 #include "hash.h"
 
+/* ---- name index ---- */
+
+int nidx_get(const struct nidx *x, const char *k)
+{
+    size_t slot;
+
+    if (x->mask == 0)
+        return -1;
+    for (slot = hash64(k, strlen(k)) & x->mask; x->key[slot] != NULL;
+         slot = (slot + 1) & x->mask)
+        if (strcmp(x->key[slot], k) == 0)
+            return x->val[slot];
+    return -1;
+}
+
+void nidx_put(struct nidx *x, const char *k, int v)
+{
+    size_t slot, i;
+
+    if (nidx_get(x, k) >= 0)
+        return;
+    if (2 * (x->n + 1) > x->mask + 1) {
+        struct nidx g = NIDX_INIT;
+
+        g.mask = x->mask ? 2 * x->mask + 1 : 15;
+        g.key = xcalloc(g.mask + 1, sizeof(*g.key));
+        g.val = xcalloc(g.mask + 1, sizeof(*g.val));
+        for (i = 0; x->mask != 0 && i <= x->mask; i++) {
+            if (x->key[i] == NULL)
+                continue;
+            slot = hash64(x->key[i], strlen(x->key[i])) & g.mask;
+            while (g.key[slot] != NULL)
+                slot = (slot + 1) & g.mask;
+            g.key[slot] = x->key[i];
+            g.val[slot] = x->val[i];
+        }
+        g.n = x->n;
+        nidx_release(x);
+        *x = g;
+    }
+    for (slot = hash64(k, strlen(k)) & x->mask; x->key[slot] != NULL;
+         slot = (slot + 1) & x->mask)
+        ;
+    x->key[slot] = k;
+    x->val[slot] = v;
+    x->n++;
+}
+
+void nidx_release(struct nidx *x)
+{
+    free(x->key);
+    free(x->val);
+    memset(x, 0, sizeof(*x));
+}
+
 /* ---- string sets (allowed on string columns) ---- */
 
 /* Up to STRSET_LINEAR values are compared one by one (length first):

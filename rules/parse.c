@@ -288,9 +288,7 @@ int rp_no_args(struct rparse *rp, const struct ynode *arg, const char *what)
 
 void *rules_own(struct rules *r, void *p)
 {
-    size_t cap = r->nowned;
-
-    grow(&r->owned, &cap, r->nowned + 1, sizeof(*r->owned));
+    grow(&r->owned, &r->owned_cap, r->nowned + 1, sizeof(*r->owned));
     r->owned[r->nowned++] = p;
     return p;
 }
@@ -307,10 +305,9 @@ static const char *const severities[] = { "info", "warn", "fail" };
 
 static struct check *check_add(struct rules *r)
 {
-    size_t cap = r->ncheck;
     struct check *c;
 
-    grow(&r->check, &cap, r->ncheck + 1, sizeof(*r->check));
+    grow(&r->check, &r->check_cap, r->ncheck + 1, sizeof(*r->check));
     c = &r->check[r->ncheck++];
     memset(c, 0, sizeof(*c));
     c->sev = SEV_FAIL;
@@ -568,14 +565,14 @@ static int parse_column(struct rparse *rp, const struct ynode *m)
     const struct ynode *v;
     struct rcol *col;
     struct check *c;
-    size_t i, cap = r->ncol;
+    size_t i;
 
     if (rp_keys(rp, m, "a column", column_keys, ARRAY_SIZE(column_keys)) < 0)
         return -1;
     v = ymap_get(m, "name");
     if (v == NULL)
         return rp_fail(rp, m, "a column needs a name: ('- name: age')");
-    grow(&r->col, &cap, r->ncol + 1, sizeof(*r->col));
+    grow(&r->col, &r->col_cap, r->ncol + 1, sizeof(*r->col));
     col = &r->col[r->ncol];
     memset(col, 0, sizeof(*col));
     col->type = -1;
@@ -587,11 +584,11 @@ static int parse_column(struct rparse *rp, const struct ynode *m)
     col->col = v->col;
     if (col->name[0] == '\0')
         return rp_fail(rp, v, "a column name must not be empty");
-    for (i = 0; i + 1 < r->ncol; i++)
-        if (strcmp(r->col[i].name, col->name) == 0)
-            return rp_fail(rp, v, "column '%s' is declared twice (first at "
-                           "%u:%u)", col->name, r->col[i].line,
-                           r->col[i].col);
+    i = (size_t)nidx_get(&r->colidx, col->name);
+    if (i != (size_t)-1)
+        return rp_fail(rp, v, "column '%s' is declared twice (first at "
+                       "%u:%u)", col->name, r->col[i].line, r->col[i].col);
+    nidx_put(&r->colidx, col->name, (int)(r->ncol - 1));
     v = ymap_get(m, "type");
     if (v != NULL && parse_type(rp, v, &col->type) < 0)
         return -1;
@@ -641,34 +638,29 @@ static int parse_columns(struct rparse *rp, const struct ynode *seq)
 
 /* ---- ids ---- */
 
-static struct check *id_owner(struct rules *r, size_t upto, const char *id)
-{
-    size_t i;
-
-    for (i = 0; i < upto; i++)
-        if (r->check[i].id != NULL && strcmp(r->check[i].id, id) == 0)
-            return &r->check[i];
-    return NULL;
-}
-
 /* Explicit ids must be unique; a default id (COLUMN.KIND, KIND, or an
  * expression's name) that repeats gets "#2", "#3". */
 static int assign_ids(struct rparse *rp)
 {
     struct rules *r = rp->r;
+    struct nidx ids = NIDX_INIT;
     size_t i;
+    int rc = -1, o;
 
     for (i = 0; i < r->ncheck; i++) {
-        struct check *c = &r->check[i], *o;
+        struct check *c = &r->check[i];
         char *base;
         unsigned k;
 
         if (c->explicit_id) {
-            o = id_owner(r, i, c->id);
-            if (o != NULL)
-                return rp_fail_st(rp, ASSAY_ERULES, c->line, c->pos,
-                                  "duplicate check id '%s' (also at "
-                                  "%u:%u)", c->id, o->line, o->pos);
+            o = nidx_get(&ids, c->id);
+            if (o >= 0) {
+                rp_fail_st(rp, ASSAY_ERULES, c->line, c->pos, "duplicate "
+                           "check id '%s' (also at %u:%u)", c->id,
+                           r->check[o].line, r->check[o].pos);
+                goto out;
+            }
+            nidx_put(&ids, c->id, (int)i);
             continue;
         }
         if (c->name != NULL)
@@ -678,13 +670,17 @@ static int assign_ids(struct rparse *rp)
         else
             base = xstrdup(c->kind->name);
         c->id = xstrdup(base);
-        for (k = 2; id_owner(r, i, c->id) != NULL; k++) {
+        for (k = 2; nidx_get(&ids, c->id) >= 0; k++) {
             free(c->id);
             c->id = xasprintf("%s#%u", base, k);
         }
+        nidx_put(&ids, c->id, (int)i);
         free(base);
     }
-    return 0;
+    rc = 0;
+out:
+    nidx_release(&ids);
+    return rc;
 }
 
 /* ---- the document ---- */
@@ -812,6 +808,7 @@ void rules_free(struct rules *r)
     for (i = 0; i < r->ncol; i++)
         free(r->col[i].name);
     free(r->col);
+    nidx_release(&r->colidx);
     for (i = 0; i < r->nnull; i++)
         free(r->null_values[i]);
     free(r->null_values);
@@ -842,12 +839,9 @@ const char *const *rules_null_values(const struct rules *r, size_t *n)
 
 int rules_column_type(const struct rules *r, const char *column)
 {
-    size_t i;
+    int i = nidx_get(&r->colidx, column);
 
-    for (i = 0; i < r->ncol; i++)
-        if (strcmp(r->col[i].name, column) == 0)
-            return r->col[i].type;
-    return -1;
+    return i >= 0 ? r->col[i].type : -1;
 }
 
 size_t rules_nbias(const struct rules *r)

@@ -42,6 +42,18 @@ struct bound {
     char *text;
 };
 
+/* Name -> index map (kinds.c), for columns and ids: keys are borrowed
+ * NUL-terminated strings; the first put of a key wins. */
+struct nidx {
+    const char **key;
+    int *val;
+    size_t mask, n;
+};
+#define NIDX_INIT { NULL, NULL, 0, 0 }
+int nidx_get(const struct nidx *x, const char *k);     /* -1: absent */
+void nidx_put(struct nidx *x, const char *k, int v);
+void nidx_release(struct nidx *x);
+
 /* A declared column. */
 struct rcol {
     char *name;
@@ -85,16 +97,17 @@ struct rules {
     char **null_values;
     size_t nnull;
     struct rcol *col;
-    size_t ncol;
+    size_t ncol, col_cap;
+    struct nidx colidx;         /* column name -> index in col */
     /* check[0] is the built-in field_count; then each column's checks in
      * file order (its implied type check first), then the dataset-level
      * checks in file order. */
     struct check *check;
-    size_t ncheck;
+    size_t ncheck, check_cap;
     struct bias_spec *bias;
     size_t nbias;
     void **owned;               /* strings and arrays behind bias specs */
-    size_t nowned;
+    size_t nowned, owned_cap;
 };
 
 /* ---- parsing helpers (parse.c), for kinds.c and parse_bias.c ---- */
@@ -273,9 +286,9 @@ struct plan {
     int slot;
     int type;                   /* enum vtype; VT_STRING when untyped */
     int type_check;             /* check index, or -1 */
-    size_t *nn, nnn;            /* not_null checks */
+    size_t *nn, nnn, nn_cap;    /* not_null checks */
     struct step *vc;            /* checks on values that parse */
-    size_t nvc;
+    size_t nvc, vc_cap;
 };
 
 struct checker {
@@ -285,12 +298,14 @@ struct checker {
     unsigned nsamples;
     struct identity *id;
     struct plan *plan;
-    size_t nplan;
+    size_t nplan, plan_cap;
     size_t nslot;               /* rules columns, then extra columns of
                                  * dataset unique checks */
+    int *slot_plan;             /* per slot: index in plan, or -1 */
+    struct nidx fields;         /* the header: name -> field index */
     int *slot_field;            /* per slot: field index, -1 absent */
     struct step *rowc;          /* dataset checks evaluated per record */
-    size_t nrowc;
+    size_t nrowc, rowc_cap;
     int **tuple;                /* per check: slots of a unique tuple */
     int *absent;                /* per check: names an absent column */
     /* Null tokens, quick to test: lengths bounded by [nmin, nmax]. */

@@ -28,6 +28,9 @@ struct loader {
     struct ynode *stack[YDOC_MAX_DEPTH + 1];
     size_t depth;
     struct ynode *root;
+    /* The last position byte_at() found: events come in file order, so
+     * walking on from it keeps a long line linear, not quadratic. */
+    size_t last_line, last_col, last_byte;
 };
 
 static void lines_build(struct lines *l, const char *text, size_t n)
@@ -46,13 +49,20 @@ static void lines_build(struct lines *l, const char *text, size_t n)
 
 /* Byte offset of (line, column in characters), both 0-based, or
  * (size_t)-1 when out of range. */
-static size_t byte_at(const struct loader *ld, size_t line, size_t col)
+static size_t byte_at(struct loader *ld, size_t line, size_t col)
 {
-    size_t p;
+    size_t p, want = col;
 
     if (line >= ld->lines.n)
         return (size_t)-1;
     p = ld->lines.start[line];
+    if (line == ld->last_line && col >= ld->last_col && ld->last_byte >= p) {
+        p = ld->last_byte;
+        col -= ld->last_col;
+    }
+    ld->last_line = line;
+    ld->last_col = want - col;
+    ld->last_byte = p;
     while (col > 0 && p < ld->len) {
         if (ld->text[p] == '\n')
             return (size_t)-1;
@@ -61,7 +71,11 @@ static size_t byte_at(const struct loader *ld, size_t line, size_t col)
             p++;
         col--;
     }
-    return col == 0 ? p : (size_t)-1;
+    if (col != 0)
+        return (size_t)-1;
+    ld->last_col = want;
+    ld->last_byte = p;
+    return p;
 }
 
 /* 1-based line and column of a byte offset. */
@@ -144,7 +158,6 @@ static struct ynode *node_new(enum ynode_kind kind, const yaml_mark_t *m)
 static int attach(struct loader *ld, struct ynode *nd, const yaml_mark_t *m)
 {
     struct ynode *parent;
-    size_t cap;
 
     if (ld->depth == 0) {
         ld->root = nd;
@@ -161,8 +174,7 @@ static int attach(struct loader *ld, struct ynode *nd, const yaml_mark_t *m)
             return fail_at(ld, m, "merge keys ('<<') are not supported");
         }
     }
-    cap = parent->n;
-    grow(&parent->kid, &cap, parent->n + 1, sizeof(*parent->kid));
+    grow(&parent->kid, &parent->cap, parent->n + 1, sizeof(*parent->kid));
     parent->kid[parent->n++] = nd;
     return 0;
 }

@@ -33,7 +33,7 @@ struct ynode {
     /* Maps: kid[2i] is a key (a scalar), kid[2i + 1] its value.
      * Sequences: kid[i].  n counts nodes in kid[]. */
     struct ynode **kid;
-    size_t n;
+    size_t n, cap;
 };
 
 /* Parse text (n bytes) into a tree.  Returns the root (caller frees with

@@ -705,6 +705,45 @@ static void test_limits(void **state)
     assert_int_equal(err.status, ASSAY_EOPEN);
 }
 
+/* Big documents near the size cap parse in linear time: a 900 KB flow
+ * list on one line (positions are found by walking on from the last
+ * one) and thousands of columns and checks (ids and names are hashed).
+ * Quadratic code here took minutes. */
+static void test_big(void **state)
+{
+    struct buf b = BUF_INIT;
+    struct assay_err err = ASSAY_ERR_INIT;
+    struct rules *r;
+    int i;
+
+    (void)state;
+    buf_adds(&b, "columns: [{name: a, checks: [{allowed: [");
+    for (i = 0; i < 150000; i++)
+        buf_printf(&b, "%sv%d", i ? "," : "", i % 1000);
+    buf_adds(&b, "]}]}]\n");
+    r = rules_parse(b.data, b.len, "big.yml", &err);
+    if (r == NULL)
+        fail_msg("%s", err.msg);
+    assert_int_equal(r->check[1].nvals, 150000);
+    assert_true(strset_has(r->check[1].set, "v999", 4));
+    assert_false(strset_has(r->check[1].set, "v1000", 5));
+    rules_free(r);
+
+    buf_reset(&b);
+    buf_adds(&b, "columns:\n");
+    for (i = 0; i < 8000; i++)
+        buf_printf(&b, "  - name: c%d\n    type: integer\n"
+                   "    checks: [not_null, unique, {range: {min: 0}}]\n", i);
+    r = rules_parse(b.data, b.len, "big.yml", &err);
+    if (r == NULL)
+        fail_msg("%s", err.msg);
+    assert_int_equal(r->ncheck, 1 + 8000 * 4);
+    assert_string_equal(r->check[r->ncheck - 1].id, "c7999.range");
+    assert_int_equal(rules_column_type(r, "c4321"), VT_INTEGER);
+    rules_free(r);
+    buf_release(&b);
+}
+
 /* Suggestions: close typos only. */
 static void test_suggest(void **state)
 {
@@ -749,6 +788,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_hostile_files),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_big),
         cmocka_unit_test(test_suggest),
     };
 
