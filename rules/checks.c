@@ -266,23 +266,30 @@ static int col_type(const struct checker *ck, const struct check *c)
 }
 
 /* The tolerance into the limit object, and as text for messages. */
+/* The tolerance under the name the rules file gives it: not_null's
+ * max_missing and duplicate_rows' max are max_failures by another name. */
 static void tol_json(const struct check *c, struct json_t *limit)
 {
+    const char *key = "max_failures";
     char buf[64];
 
+    if (strcmp(c->kind->name, "not_null") == 0)
+        key = "max_missing";
+    else if (strcmp(c->kind->name, "duplicate_rows") == 0)
+        key = "max";
     switch (c->tol.kind) {
     case TOL_COUNT:
-        j_set(limit, "max_failures", j_int((long long)c->tol.v));
+        j_set(limit, key, j_int((long long)c->tol.v));
         break;
     case TOL_PERCENT:
         snprintf(buf, sizeof(buf), "%.15g%%", c->tol.v);
-        j_set(limit, "max_failures", j_str(buf));
+        j_set(limit, key, j_str(buf));
         break;
     case TOL_MOSTLY:
         j_set(limit, "mostly", j_num(c->tol.v));
         break;
     default:
-        j_set(limit, "max_failures", j_int(0));
+        j_set(limit, key, j_int(0));
         break;
     }
 }

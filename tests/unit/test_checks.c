@@ -242,6 +242,8 @@ static void test_basic(void **state)
     expect_samples(res, "age.not_null", "3:2:;6:5:NA");
     assert_close(j_number(j_get(result(res, "age.not_null"), "observed")),
                  0.25, 0);
+    assert_int_equal(j_integer(j_get(j_get(result(res, "age.not_null"),
+                                           "limit"), "max_missing")), 0);
     expect(res, "age.range", "fail", 2, 5);
     expect_samples(res, "age.range", "5:4:150;7:6:17");
     o = j_get(result(res, "age.range"), "observed");
