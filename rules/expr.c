@@ -72,9 +72,6 @@ static int compare(const struct xv *a, const struct xv *b)
     }
 }
 
-
-
-
 static void arith(int op, const struct xv *a, const struct xv *b,
                   struct xv *out)
 {
@@ -139,7 +136,6 @@ static void arith(int op, const struct xv *a, const struct xv *b,
     if (!isfinite(out->d))
         out->t = TY_NULL;       /* overflow: not a value */
 }
-
 
 static void ev(const struct expr *x, int k, const struct colval *cols,
                struct xv *out)
