@@ -36,9 +36,12 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
     echo -ljansson -lpcre2-8 -lyaml -lgsl -lgslcblas -lm -lsqlite3 -lcrypto -lz -lxxhash)
 LIBS = -lcsv $(PKG_LIBS) -lm -pthread
 
-LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c rules/*.c lineage/*.c reports/*.c))
+# The command front ends (main.c, cmd_*.c) go only into the binary; the
+# library objects are what the unit tests link against.
+CMD_SRC  := src/main.c $(wildcard src/cmd_*.c)
+LIB_SRC  := $(filter-out $(CMD_SRC),$(wildcard src/*.c rules/*.c lineage/*.c reports/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
-MAIN_OBJ := $(B)/src/main.o
+MAIN_OBJ := $(CMD_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:%.c=$(B)/%)
 GEN      := $(B)/gen/schema_sql.h
