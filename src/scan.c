@@ -53,6 +53,7 @@ struct scan {
     int fd;                     /* open input (streaming) */
     struct sha256 *sha;         /* streaming hash of raw bytes */
     z_stream zs;
+    unsigned char *zraw;        /* compressed input; zs.next_in points in */
     int zs_live;
     struct scan_sink sinks[MAX_SINKS];
     size_t nsinks;
@@ -111,8 +112,9 @@ static int ends_with(const char *s, const char *suffix)
 /* Read up to cap decompressed bytes into out.  Returns bytes (0 at EOF)
  * or -1 with err.  Hashes the raw bytes as they are read. */
 static ssize_t stream_read(struct scan *s, unsigned char *out, size_t cap,
-                           unsigned char *raw, struct assay_err *err)
+                           struct assay_err *err)
 {
+    unsigned char *raw = s->zraw;
     ssize_t k;
 
     if (!s->gz) {
@@ -259,7 +261,7 @@ struct scan *scan_open(const char *path, const struct scan_opts *opts,
                        struct assay_err *err)
 {
     struct scan *s = xcalloc(1, sizeof(*s));
-    unsigned char *buf = NULL, *raw = NULL;
+    unsigned char *buf = NULL;
     size_t len = 0, cap = 0, start = 0;
     long end = -1;
     int eof = 0;
@@ -302,14 +304,14 @@ struct scan *scan_open(const char *path, const struct scan_opts *opts,
             goto fail;
         }
         s->zs_live = 1;
-        raw = xmalloc(CHUNK);
+        s->zraw = xmalloc(CHUNK);
     }
     /* Read until the header record is complete. */
     while (end < 0 && !eof) {
         ssize_t k;
 
         grow(&buf, &cap, len + 65536, 1);
-        k = stream_read(s, buf + len, cap - len, raw, err);
+        k = stream_read(s, buf + len, cap - len, err);
         if (k < 0)
             goto fail;
         if (k == 0)
@@ -338,11 +340,9 @@ struct scan *scan_open(const char *path, const struct scan_opts *opts,
     s->pending = xmalloc(s->npending + 1);
     memcpy(s->pending, buf + end, s->npending);
     free(buf);
-    free(raw);
     return s;
 fail:
     free(buf);
-    free(raw);
     scan_free(s);
     return NULL;
 }
@@ -357,6 +357,7 @@ void scan_free(struct scan *s)
         close(s->fd);
     if (s->zs_live)
         inflateEnd(&s->zs);
+    free(s->zraw);
     if (s->sha != NULL) {
         unsigned char md[32];
 
@@ -530,14 +531,14 @@ static int run_streaming(struct scan *s, struct worker *w,
                          struct assay_err *err)
 {
     struct csv_reader *r = worker_reader(w, s->hdr_lines + 1);
-    unsigned char *buf = xmalloc(CHUNK), *raw = s->gz ? xmalloc(CHUNK) : NULL;
+    unsigned char *buf = xmalloc(CHUNK);
     double t0 = now_s(), last = t0;
     int rc = -1;
 
     if (feed(w, r, s->pending, s->npending) < 0)
         goto out;
     for (;;) {
-        ssize_t k = stream_read(s, buf, CHUNK, raw, err);
+        ssize_t k = stream_read(s, buf, CHUNK, err);
 
         if (k < 0)
             goto out;
@@ -562,7 +563,6 @@ out:
     progress_draw(s, t0, 1);
     csv_reader_free(r);
     free(buf);
-    free(raw);
     return rc;
 }
 
@@ -893,7 +893,7 @@ int scan_rescan(struct scan *s, int (*fn)(void *ctx, const struct row *row),
     struct rescan_ctx rc = { fn, ctx };
     struct csv_opts co = CSV_OPTS_INIT;
     struct csv_reader *reader = NULL;
-    unsigned char *buf = NULL, *raw = NULL;
+    unsigned char *buf = NULL;
     int r = -1;
 
     if (!s->info.regular)
@@ -905,7 +905,6 @@ int scan_rescan(struct scan *s, int (*fn)(void *ctx, const struct row *row),
     if (again == NULL)
         return -1;
     buf = xmalloc(CHUNK);
-    raw = again->gz ? xmalloc(CHUNK) : NULL;
     co.delim = again->delim;
     co.name = again->path;
     co.skip_bom = 0;
@@ -917,7 +916,7 @@ int scan_rescan(struct scan *s, int (*fn)(void *ctx, const struct row *row),
     r = csv_reader_feed(reader, (const char *)again->pending,
                         again->npending, err);
     while (r == 0) {
-        ssize_t k = stream_read(again, buf, CHUNK, raw, err);
+        ssize_t k = stream_read(again, buf, CHUNK, err);
 
         if (k < 0) {
             r = -1;
@@ -933,7 +932,6 @@ int scan_rescan(struct scan *s, int (*fn)(void *ctx, const struct row *row),
         r = 0;                  /* the callback asked to stop early */
     csv_reader_free(reader);
     free(buf);
-    free(raw);
     scan_free(again);
     return r;
 }
