@@ -120,6 +120,37 @@ struct json_t *lineage_impact(const char *db_path, const char *ref,
 /* The ledger: [{seq, ts, kind, hash, prev, summary, body}]. */
 struct json_t *lineage_log(const char *db_path, struct assay_err *err);
 
+/* ---- evidence: everything a compliance report or an attestation needs ----
+ * For a snapshot, run, model or env:NAME REF, one JSON document built in
+ * one read transaction (the shape is a contract for reports/ and attest):
+ * {
+ *   "target":   {"kind": "snapshot"|"run"|"model"|"deployment", "ref",
+ *                "id" (sha256 or run id), "name"},
+ *   "generated": RFC 3339 time (SOURCE_DATE_EPOCH when set),
+ *   "snapshots": [ every snapshot in scope: the snapshot itself, or each
+ *      input of the run(s) and what they were derived from; each:
+ *      {"sha256", "dataset", "path", "paths": [...], "bytes", "rows",
+ *       "columns", "row_digest", "schema_hash", "mtime_ns", "recorded",
+ *       "roles": [...], "overwrite": bool,
+ *       "check": null (never checked) | the latest check: {"verdict",
+ *          "checked", "tool_version", "rules": {"path", "sha256"},
+ *          "results": [...], "bias": [...], "profile": {"columns": [...]}
+ *          (the `assay check` JSON contract's members, as recorded)}} ],
+ *   "derivations": [{"output", "inputs": [sha256...], "transform",
+ *                    "code_rev", "recorded"}],
+ *   "runs":   [{"id", "name", "status", "code_rev", "params", "metrics",
+ *               "started", "finished", "inputs": [{"sha256", "role"}],
+ *               "models": [sha256...]}],
+ *   "models": [{"sha256", "path", "bytes", "run"}],
+ *   "deployments": [{"env", "model", "deployed", "live"}],
+ *   "graph":  {"nodes": [{"id", "kind", "label"}],
+ *              "edges": [{"from", "to", "label"}]}   (upstream, drawable),
+ *   "ledger": {"entries", "head" (sha256 of the last entry)}
+ * }
+ * NULL with err (ASSAY_EREF for an unknown or ambiguous REF). */
+struct json_t *lineage_evidence(const char *db_path, const char *ref,
+                                struct assay_err *err);
+
 /* ---- verification ----
  * Every registered path (the latest snapshot or model recorded there)
  * is compared with the file: size and mtime first, re-hashed when they
