@@ -114,11 +114,13 @@ int cmd_begin(const struct command *c, struct optset *os, int argc,
 
     if (opt_parse(os, c->opts, c->nopts, argc, argv, 1, &err) < 0) {
         *rc = usage_error(c, "%s", err.msg);
+        opt_release(os);
         return 1;
     }
     if (os->help) {
         cmd_print_help(c, stdout);
         *rc = EXIT_PASS;
+        opt_release(os);
         return 1;
     }
     return 0;
