@@ -55,6 +55,7 @@ struct scan {
     z_stream zs;
     unsigned char *zraw;        /* compressed input; zs.next_in points in */
     int zs_live;
+    int zs_mid;                 /* inside a gzip member (not at its end) */
     struct scan_sink sinks[MAX_SINKS];
     size_t nsinks;
     struct scan_info info;
@@ -136,14 +137,20 @@ static ssize_t stream_read(struct scan *s, unsigned char *out, size_t cap,
             if (k < 0)
                 return seterr(err, ASSAY_EIO, "cannot read '%s': %s",
                               s->path, strerror(errno));
-            if (k == 0)
+            if (k == 0) {
+                if (s->zs_mid)
+                    return seterr(err, ASSAY_EENCODING, "'%s': truncated "
+                                  "gzip data (the file ends inside a "
+                                  "compressed member)", s->path);
                 break;
+            }
             sha256_update(s->sha, raw, (size_t)k);
             s->info.bytes += (uint64_t)k;
             s->zs.next_in = raw;
             s->zs.avail_in = (uInt)k;
         }
         zr = inflate(&s->zs, Z_NO_FLUSH);
+        s->zs_mid = zr != Z_STREAM_END;
         if (zr == Z_STREAM_END) {
             /* Concatenated gzip members are one stream (as gzip -d). */
             if (inflateReset(&s->zs) != Z_OK)
