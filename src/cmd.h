@@ -48,6 +48,26 @@ int usage_error(const struct command *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* ---- output files (src/cmd_out.c) ---- */
+struct json_t;
+/* Writes something to fp; 0 or -1 with err. */
+typedef int (*cmd_writer_fn)(FILE *fp, void *ctx, struct assay_err *err);
+/* A command's own writer for a format (e.g. bias JSON), or NULL to use
+ * the report writer of reports/. */
+typedef cmd_writer_fn (*cmd_report_hook)(const char *fmt);
+/* Check every --report FORMAT=PATH; 0, or prints a usage error and
+ * returns 2. */
+int cmd_report_specs_ok(const struct command *self, const struct optset *os);
+/* Write path ("-": stdout) atomically: a temporary file in the same
+ * directory renamed into place; nothing is left behind on failure. */
+int cmd_write_file(const char *path, cmd_writer_fn fn, void *ctx,
+                   struct assay_err *err);
+/* Write every --report FORMAT=PATH of os from doc (hook: see above; its
+ * writers get hook_ctx).  Returns 0 or the exit code of a printed error. */
+int cmd_write_reports(const struct optset *os, const struct json_t *doc,
+                      const char *data_path, cmd_report_hook hook,
+                      void *hook_ctx);
+
 /* Lineage database path: --db, else $ASSAY_DB, else ./.assay/lineage.db */
 const char *assay_db_path(void);
 /* 1 if colour may be used on fd (a terminal, NO_COLOR unset, TERM not

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "bias.h"
 #include "cmd.h"
+#include "reports/report.h"
 #include "json.h"
 #include "scan.h"
 #include "types.h"
@@ -29,7 +30,11 @@ static const struct opt opts[] = {
     { "mode", 0, OPT_ARG, "clarify|strict",
       "clarify: as the reference (default); strict: full-support "
       "distances" },
-    { "format", 0, OPT_ARG, "text|json", "output on stdout (default text)" },
+    { "format", 'f', OPT_ARG, "FMT",
+      "what goes to stdout: text (default), json, or a report format "
+      "(junit, sarif, github, markdown, codequality, html)" },
+    { "report", 0, OPT_ARG | OPT_MULTI, "FMT=PATH",
+      "also write FMT to PATH (repeatable; written atomically)" },
     { "null-value", 0, OPT_ARG | OPT_MULTI, "TOKEN",
       "also read TOKEN as missing (default: only empty fields)" },
 };
@@ -170,6 +175,83 @@ static const char **opt_all(const struct optset *os, const char *name)
     return v;
 }
 
+/* ---- output: bias's own text and JSON; other formats go through the
+ * report writers, fed a check-shaped document with no check results ---- */
+
+struct out_ctx {
+    struct json_t *bias;        /* an object, or an array of them */
+    const char *path;
+};
+
+static int write_json(FILE *fp, void *ctx, struct assay_err *err)
+{
+    struct out_ctx *c = ctx;
+
+    if (j_write(c->bias, fp, J_PRETTY) < 0 || ferror(fp))
+        return seterr(err, ASSAY_EIO, "cannot write JSON output");
+    return 0;
+}
+
+static int write_text(FILE *fp, void *ctx, struct assay_err *err)
+{
+    struct out_ctx *c = ctx;
+    size_t i;
+
+    if (j_is_array(c->bias)) {
+        for (i = 0; i < j_len(c->bias); i++) {
+            if (i > 0)
+                fputs("\n", fp);
+            print_text(fp, c->path, j_at(c->bias, i));
+        }
+    } else {
+        print_text(fp, c->path, c->bias);
+    }
+    if (ferror(fp))
+        return seterr(err, ASSAY_EIO, "cannot write text output");
+    return 0;
+}
+
+static cmd_writer_fn own_writer(const char *fmt)
+{
+    if (strcmp(fmt, "json") == 0)
+        return write_json;
+    if (strcmp(fmt, "text") == 0)
+        return write_text;
+    return NULL;
+}
+
+/* The `assay check` document shape (reports/report.h) for a bias run. */
+static struct json_t *report_doc(struct scan *s, struct json_t *bias,
+                                 int worst)
+{
+    const struct scan_info *info = scan_info(s);
+    struct json_t *doc = j_obj(), *tool = j_obj(), *ds = j_obj();
+    struct json_t *arr = j_arr();
+    char now[40];
+    size_t i;
+
+    j_set(tool, "name", j_str("assay"));
+    j_set(tool, "version", j_str(ASSAY_VERSION));
+    j_set(doc, "tool", tool);
+    j_set(ds, "path", j_str(scan_path(s)));
+    j_set(ds, "rows", j_int((long long)info->rows));
+    j_set(ds, "columns", j_int((long long)scan_ncols(s)));
+    j_set(doc, "dataset", ds);
+    now_rfc3339(now, sizeof(now));
+    j_set(doc, "time", j_str(now));
+    j_set(doc, "verdict", j_str(worst >= 3 ? "fail" : worst == 2 ? "warn"
+                                                               : "pass"));
+    j_set(doc, "results", j_arr());
+    if (j_is_array(bias)) {
+        for (i = 0; i < j_len(bias); i++)
+            j_push(arr, j_copy(j_at(bias, i)));
+    } else {
+        j_push(arr, j_copy(bias));
+    }
+    j_set(doc, "bias", arr);
+    return doc;
+}
+
 static int run(const struct command *self, int argc, char **argv)
 {
     struct optset os;
@@ -178,7 +260,8 @@ static int run(const struct command *self, int argc, char **argv)
     struct bias_spec spec;
     struct scan *s = NULL;
     struct bias *b = NULL;
-    struct json_t *j = NULL;
+    struct json_t *j = NULL, *doc = NULL;
+    struct out_ctx out_ctx = { NULL, NULL };
     const char **fvals = NULL, **lvals = NULL, **nulls = NULL;
     const char *mode, *format, *const *w;
     char **fcols = NULL;
@@ -206,10 +289,13 @@ static int run(const struct command *self, int argc, char **argv)
         usage_error(self, "--mode: '%s' is not clarify or strict", mode);
         goto out;
     }
-    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0) {
-        usage_error(self, "--format: '%s' is not text or json", format);
+    if (!report_known(format)) {
+        usage_error(self, "unknown format '%s' (%s)", format,
+                    report_format_list());
         goto out;
     }
+    if (cmd_report_specs_ok(self, &os) != 0)
+        goto out;
     if (opt_has(&os, "facet-value") && opt_has(&os, "facet-threshold")) {
         usage_error(self, "give --facet-value or --facet-threshold, "
                     "not both");
@@ -262,23 +348,31 @@ static int run(const struct command *self, int argc, char **argv)
     for (w = bias_warnings(b); *w != NULL; w++)
         warnx("%s", *w);
     j = bias_json(b, &worst);
-    if (strcmp(format, "json") == 0) {
-        j_write(j, stdout, J_PRETTY);
-    } else if (j_is_array(j)) {
-        for (i = 0; i < j_len(j); i++) {
-            if (i > 0)
-                fputs("\n", stdout);
-            print_text(stdout, os.pos[0], j_at(j, i));
-        }
+    out_ctx.bias = j;
+    out_ctx.path = os.pos[0];
+    doc = report_doc(s, j, worst);
+    if (strcmp(format, "text") == 0 || strcmp(format, "json") == 0) {
+        if (own_writer(format)(stdout, &out_ctx, &err) < 0)
+            goto fail;
     } else {
-        print_text(stdout, os.pos[0], j);
+        struct report_opts ro = REPORT_OPTS_INIT;
+
+        ro.data_path = os.pos[0];
+        if (strcmp(format, "github") == 0)
+            ro.step_summary = getenv("GITHUB_STEP_SUMMARY");
+        if (report_write(format, doc, stdout, &ro, &err) < 0)
+            goto fail;
     }
+    rc = cmd_write_reports(&os, doc, os.pos[0], own_writer, &out_ctx);
+    if (rc != 0)
+        goto out;
     rc = worst >= 3 ? EXIT_GATE : EXIT_PASS;
     goto out;
 fail:
     rc = report_error(&err);
 out:
     j_free(j);
+    j_free(doc);
     bias_free(b);
     scan_free(s);
     for (i = 0; i < nfcols; i++)
@@ -296,7 +390,7 @@ const struct command cmd_bias_def = {
     "assay bias DATA --facet COL (--facet-value V... | --facet-threshold T)\n"
     "                --label COL (--label-value V... | --label-threshold T)\n"
     "                [--group COL] [--predicted COL] [--mode clarify|strict]"
-    "\n                [--format text|json]",
+    "\n                [--format FMT] [--report FMT=PATH]...",
     "bias metrics (SageMaker Clarify): CI, DPL, KL, JS, LP, TVD, KS, CDDL, "
     "post-training",
     "d is the facet selected by the values (any of them) or by facet > T;\n"

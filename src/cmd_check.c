@@ -115,42 +115,6 @@ static long parse_count(const char *s, long max)
     return v;
 }
 
-/* Write every --report F=PATH; returns 0 or an exit code. */
-static int write_reports(const struct command *self, struct optset *os,
-                         struct json_t *doc, const char *data_path)
-{
-    size_t i, n = opt_count(os, "report");
-
-    for (i = 0; i < n; i++) {
-        const char *spec = opt_nth(os, "report", i);
-        const char *eq = strchr(spec, '=');
-        struct assay_err err = ASSAY_ERR_INIT;
-        struct report_opts ro = REPORT_OPTS_INIT;
-        char *fmt;
-        FILE *fp;
-        int rc;
-
-        (void)self;
-        fmt = xstrndup(spec, (size_t)(eq - spec));
-        fp = fopen(eq + 1, "w");
-        if (fp == NULL) {
-            seterr(&err, ASSAY_EIO, "cannot write '%s': %s", eq + 1,
-                   strerror(errno));
-            free(fmt);
-            return report_error(&err);
-        }
-        ro.data_path = data_path;
-        rc = report_write(fmt, doc, fp, &ro, &err);
-        if (fclose(fp) != 0 && rc == 0)
-            rc = seterr(&err, ASSAY_EIO, "cannot write '%s': %s", eq + 1,
-                        strerror(errno));
-        free(fmt);
-        if (rc < 0)
-            return report_error(&err);
-    }
-    return 0;
-}
-
 static struct json_t *dataset_json(struct scan *s, struct identity *id,
                                    struct profile *p, const char *name)
 {
@@ -232,25 +196,9 @@ static int run(const struct command *self, int argc, char **argv)
                          fail_on);
         goto out;
     }
-    for (i = 0; i < opt_count(&os, "report"); i++) {
-        const char *spec = opt_nth(&os, "report", i), *eq = strchr(spec, '=');
-        char *f;
-        int known;
-
-        if (eq == NULL || eq == spec || eq[1] == '\0') {
-            rc = usage_error(self, "--report takes FORMAT=PATH, not '%s'",
-                             spec);
-            goto out;
-        }
-        f = xstrndup(spec, (size_t)(eq - spec));
-        known = report_known(f);
-        free(f);
-        if (!known) {
-            rc = usage_error(self, "unknown report format in '%s' (%s)",
-                             spec, report_format_list());
-            goto out;
-        }
-    }
+    if ((rc = cmd_report_specs_ok(self, &os)) != 0)
+        goto out;
+    rc = EXIT_USAGE;
     if ((v = opt_get(&os, "samples")) != NULL &&
         (nsamples = parse_count(v, 10000)) < 0) {
         rc = usage_error(self, "--samples takes a number 0..10000");
@@ -369,7 +317,7 @@ static int run(const struct command *self, int argc, char **argv)
         ro.step_summary = getenv("GITHUB_STEP_SUMMARY");
     if (report_write(fmt, doc, stdout, &ro, &err) < 0)
         goto fail;
-    rc = write_reports(self, &os, doc, os.pos[0]);
+    rc = cmd_write_reports(&os, doc, os.pos[0], NULL, NULL);
     if (rc != 0)
         goto out;
     v = j_string(j_get(doc, "verdict"));
