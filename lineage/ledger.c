@@ -43,10 +43,11 @@ static const struct covered {
 };
 
 /* Columns the ledger holds by digest ("sha256:<hex>" of the text) rather
- * than by value: check results carry sample values from the data, which
- * must not be copied into an append-only chain, yet stay bound to it.
+ * than by value: check results, bias and profile carry values from the
+ * data (samples, top values, minima, maxima), which must not be copied
+ * into an append-only chain, yet stay bound to it.
  * How to add one: name the column here. */
-static const char *const by_digest[] = { "results", "bias" };
+static const char *const by_digest[] = { "results", "bias", "profile" };
 
 static const char zero_hash[] =
     "0000000000000000000000000000000000000000000000000000000000000000";

@@ -312,7 +312,8 @@ struct json_t *node_checks(struct store *st, long long snapshot_id,
     int rc;
 
     q = store_query(st, err, "SELECT verdict, checked, rules_path, "
-                    "rules_sha256, tool_version, results, bias FROM checks "
+                    "rules_sha256, tool_version, results, bias, profile "
+                    "FROM checks "
                     "WHERE snapshot_id = ? ORDER BY id", "i", snapshot_id);
     if (q == NULL)
         goto fail;
@@ -327,6 +328,7 @@ struct json_t *node_checks(struct store *st, long long snapshot_id,
         if (full) {
             j_set(c, "results", col_json(q, 5));
             j_set(c, "bias", col_json(q, 6));
+            j_set(c, "profile", col_json(q, 7));
         }
         j_push(list, c);
     }

@@ -44,8 +44,8 @@ struct json_t *node_json(struct store *st, const struct node *n,
                          struct assay_err *err);
 
 /* The checks recorded for a snapshot, oldest first: [{verdict, checked,
- * rules_path, rules_sha256, tool_version}], with "results" and "bias"
- * (parsed) when full.  New reference, or NULL with err. */
+ * rules_path, rules_sha256, tool_version}], with "results", "bias" and
+ * "profile" (parsed; null when not recorded) when full.  New reference, or NULL with err. */
 struct json_t *node_checks(struct store *st, long long snapshot_id,
                            int full, struct assay_err *err);
 

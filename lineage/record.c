@@ -856,7 +856,7 @@ int lineage_record_check(const char *db_path,
     const struct json_t *rules = j_get(check_doc, "rules");
     const char *path = j_string(j_get(ds, "path"));
     const char *verdict = j_string(j_get(check_doc, "verdict"));
-    char *results = NULL, *bias = NULL;
+    char *results = NULL, *bias = NULL, *profile = NULL;
     struct snap s;
     struct rec r;
     long long sid;
@@ -891,16 +891,18 @@ int lineage_record_check(const char *db_path,
     s.explicit_dataset = s.dataset != NULL;
     results = canon_member(check_doc, "results");
     bias = canon_member(check_doc, "bias");
+    profile = canon_member(check_doc, "profile");
     if (rec_begin(&r, db_path, err) < 0)
         goto out;
     sid = put_snapshot(&r, &s, 0, err);
     if (sid < 0)
         goto out;
     if (ledger_insert(&r.tx, "checks", err, "INSERT INTO checks(snapshot_id, "
-                      "verdict, results, bias, rules_path, rules_sha256, "
-                      "tool_version, checked, seq) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", "isssssssi", sid,
-                      verdict, results != NULL ? results : "[]", bias,
+                      "verdict, results, bias, profile, rules_path, "
+                      "rules_sha256, tool_version, checked, seq) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", "issssssssi",
+                      sid, verdict, results != NULL ? results : "[]", bias,
+                      profile,
                       j_string(j_get(rules, "path")),
                       j_string(j_get(rules, "sha256")),
                       j_string(j_get(j_get(check_doc, "tool"), "version")),
@@ -910,6 +912,7 @@ int lineage_record_check(const char *db_path,
 out:
     free(results);
     free(bias);
+    free(profile);
     snap_release(&s);
     return rec_end(&r, ok, "check", NULL, warnings, err);
 }

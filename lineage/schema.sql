@@ -232,3 +232,11 @@ CREATE VIEW live_deployments AS
     SELECT d.env, m.sha256 AS model_sha256, m.path AS model_path, d.deployed
     FROM deployments d JOIN models m ON m.id = d.model_id
     WHERE d.id = (SELECT max(e.id) FROM deployments e WHERE e.env = d.env);
+
+-- migration 3: the profile of each check
+
+-- The profile of the `assay check` document ({"columns": [...]}) as
+-- canonical JSON; NULL for checks recorded before this migration.  Like
+-- results and bias it holds values from the data, so the ledger holds
+-- it by digest (lineage/ledger.c, by_digest).
+ALTER TABLE checks ADD COLUMN profile TEXT;

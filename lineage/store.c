@@ -28,6 +28,7 @@ static const struct migration {
 } migrations[] = {
     { 1, "base schema" },
     { 2, "indexes and views for the audit queries" },
+    { 3, "the profile of each check" },
 };
 
 #define BUSY_TIMEOUT_MS 10000

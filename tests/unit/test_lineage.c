@@ -188,7 +188,8 @@ static void test_schema_created(void **state)
 }
 
 /* Every section the migration table names exists in schema.sql, and a
- * database left at version 1 is brought forward. */
+ * database left at version 1 is brought forward.  (A version 2 database
+ * with data: tests/cli/0606-lineage-migrate.t.) */
 static void test_migration_forward(void **state)
 {
     struct fix *f = *state;
@@ -196,10 +197,16 @@ static void test_migration_forward(void **state)
     const char *m1 = strstr(schema_sql, "-- migration 1:");
     const char *m2 = strstr(schema_sql, "-- migration 2:");
     struct json_t *log;
-    char *v1, *init;
+    char *v1, *init, marker[32];
+    int v;
 
     assert_non_null(m1);
     assert_non_null(m2);
+    for (v = 1; v <= store_schema_version(); v++) {
+        snprintf(marker, sizeof(marker), "\n-- migration %d:", v);
+        if (v > 1 && strstr(schema_sql, marker) == NULL)
+            fail_msg("schema.sql has no section for migration %d", v);
+    }
     mkdir(f->dir, 0777);
     snprintf(f->db, sizeof(f->db), "%s/old.db", f->dir);
     v1 = xstrndup(m1, (size_t)(m2 - m1));
@@ -212,9 +219,13 @@ static void test_migration_forward(void **state)
     assert_non_null(log);
     assert_int_equal(j_len(log), 0);
     j_free(log);
-    assert_int_equal(sql_int(f->db, "PRAGMA user_version"), 2);
+    assert_int_equal(sql_int(f->db, "PRAGMA user_version"),
+                     store_schema_version());
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sqlite_master "
                              "WHERE name = 'derivations_by_output'"), 1);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM "
+                             "pragma_table_info('checks') "
+                             "WHERE name = 'profile'"), 1);
     free(v1);
     free(init);
 }
