@@ -53,4 +53,41 @@ const char *report_extension(const char *fmt);
 int report_write(const char *fmt, const struct json_t *doc, FILE *fp,
                  const struct report_opts *o, struct assay_err *err);
 
+/* ---- compliance reports (reports/compliance*.c) ----
+ * A report on a snapshot, run, model or deployment rendered from the
+ * evidence document of lineage_evidence() (its shape is the contract in
+ * lineage/lineage.h): identification, provenance (the upstream graph,
+ * drawn), data quality, profile, bias, gaps and mitigations, verdict and
+ * sign-off, evidence index, and a mapping of each section to the
+ * Datasheets for Datasets questions and EU AI Act Art. 10(2)-(5) items.
+ * A pure function of the document: the same evidence gives the same
+ * bytes (the time is the document's "generated"). */
+struct compliance_opts {
+    const char *tool_version;   /* the generating tool's version; NULL:
+                                   "unknown" */
+};
+
+#define COMPLIANCE_OPTS_INIT { NULL }
+
+/* 1 if fmt is a compliance report format: "html", "markdown", "json". */
+int compliance_known(const char *fmt);
+/* The format of a file name by its extension (".html"/".htm", ".md",
+ * ".json"); NULL when none applies.  Borrowed, static. */
+const char *compliance_format_for(const char *path);
+
+/* The overall verdict of an evidence document: "fail" when a snapshot
+ * in scope failed its checks or bias limits, "warn" when one warned, was
+ * never checked or was overwritten in place (or nothing is in scope),
+ * else "pass".  Borrowed, static. */
+const char *compliance_verdict(const struct json_t *evidence);
+
+/* Write the report on evidence (borrowed) in format fmt to fp; o may be
+ * NULL.  Returns 0, or -1 with err: ASSAY_EUSAGE for an unknown format,
+ * ASSAY_EINPUT when evidence is not an evidence document (no "target"
+ * object), ASSAY_EIO when fp cannot be written.  fp is flushed, not
+ * closed. */
+int report_compliance(const struct json_t *evidence, const char *fmt,
+                      const struct compliance_opts *o, FILE *fp,
+                      struct assay_err *err);
+
 #endif
