@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/err.h>
@@ -102,41 +103,152 @@ struct sign_key {
     EVP_PKEY *pkey;
 };
 
-static struct sign_key *load_key(const char *path, int private,
-                                 struct assay_err *err)
+enum { KEY_FILE_MAX = 64 * 1024 };     /* a PEM key is a few hundred bytes */
+
+/* What a key of another type is called in "'k.pem' is an RSA key".
+ * To name one more type, add a row. */
+static const struct {
+    int id;
+    const char *name;
+} key_types[] = {
+    { EVP_PKEY_RSA,     "an RSA" },
+    { EVP_PKEY_RSA_PSS, "an RSA-PSS" },
+    { EVP_PKEY_DSA,     "a DSA" },
+    { EVP_PKEY_DH,      "a DH" },
+    { EVP_PKEY_EC,      "an EC" },
+    { EVP_PKEY_ED448,   "an Ed448" },
+    { EVP_PKEY_X25519,  "an X25519" },
+    { EVP_PKEY_X448,    "an X448" },
+};
+
+static const char *key_type_name(int id)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(key_types); i++)
+        if (key_types[i].id == id)
+            return key_types[i].name;
+    return "a non-Ed25519";
+}
+
+/* The passphrase callback: never prompt (assay runs in CI), only note
+ * that the key is encrypted. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+    (void)buf;
+    (void)size;
+    (void)rwflag;
+    *(int *)u = 1;
+    return -1;
+}
+
+/* Read a whole key file (at most KEY_FILE_MAX bytes).  Returns a new
+ * buffer (caller frees) or NULL with err. */
+static char *read_key_file(const char *path, size_t *n, struct assay_err *err)
 {
     FILE *fp = fopen(path, "rb");
-    EVP_PKEY *pk;
-    struct sign_key *k;
+    char *buf;
+    size_t k;
 
     if (fp == NULL) {
         seterr(err, ASSAY_EKEY, "cannot open key '%s': %s", path,
                strerror(errno));
         return NULL;
     }
-    pk = private ? PEM_read_PrivateKey(fp, NULL, NULL, NULL)
-                 : PEM_read_PUBKEY(fp, NULL, NULL, NULL);
-    if (pk == NULL && !private) {
-        /* A private key file also holds the public key. */
-        rewind(fp);
-        pk = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
+    buf = xmalloc(KEY_FILE_MAX + 1);
+    k = fread(buf, 1, KEY_FILE_MAX + 1, fp);
+    if (ferror(fp)) {
+        seterr(err, ASSAY_EKEY, "cannot read key '%s': %s", path,
+               strerror(errno));
+        goto fail;
+    }
+    if (k > KEY_FILE_MAX) {
+        seterr(err, ASSAY_EKEY, "'%s' is not a PEM key: over %d KiB", path,
+               KEY_FILE_MAX / 1024);
+        goto fail;
     }
     fclose(fp);
+    buf[k] = '\0';
+    *n = k;
+    return buf;
+fail:
+    fclose(fp);
+    free(buf);
+    return NULL;
+}
+
+static EVP_PKEY *pem_private(const char *pem, size_t n, int *encrypted)
+{
+    BIO *bio = BIO_new_mem_buf(pem, (int)n);
+    EVP_PKEY *pk = NULL;
+
+    if (bio != NULL)
+        pk = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, encrypted);
+    BIO_free(bio);
     ERR_clear_error();
-    if (pk == NULL) {
-        seterr(err, ASSAY_EKEY, "cannot read %s key '%s': not a PEM %s key",
-               private ? "private" : "public", path,
-               private ? "private" : "public");
+    return pk;
+}
+
+static EVP_PKEY *pem_public(const char *pem, size_t n)
+{
+    BIO *bio = BIO_new_mem_buf(pem, (int)n);
+    EVP_PKEY *pk = NULL;
+
+    if (bio != NULL)
+        pk = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+    BIO_free(bio);
+    ERR_clear_error();
+    return pk;
+}
+
+/* private: 1 for a signing key.  A public key may also be read from a
+ * private key file (the public half is derived from it). */
+static struct sign_key *load_key(const char *path, int private,
+                                 struct assay_err *err)
+{
+    struct sign_key *k = NULL;
+    EVP_PKEY *pk = NULL, *other = NULL;
+    int encrypted = 0;
+    size_t n = 0;
+    char *pem = read_key_file(path, &n, err);
+
+    if (pem == NULL)
         return NULL;
+    if (private) {
+        pk = pem_private(pem, n, &encrypted);
+        if (pk == NULL && !encrypted)
+            other = pem_public(pem, n);
+    } else {
+        pk = pem_public(pem, n);
+        if (pk == NULL)
+            pk = pem_private(pem, n, &encrypted);
+    }
+    if (pk == NULL) {
+        if (encrypted)
+            seterr(err, ASSAY_EKEY, "'%s' is an encrypted private key; "
+                   "decrypt it first (openssl pkey -in '%s' -out KEY.pem)",
+                   path, path);
+        else if (other != NULL)
+            seterr(err, ASSAY_EKEY, "'%s' is a public key; signing needs "
+                   "the private key", path);
+        else
+            seterr(err, ASSAY_EKEY, "'%s' is not a PEM %s key", path,
+                   private ? "private" : "public or private");
+        goto out;
     }
     if (EVP_PKEY_get_id(pk) != EVP_PKEY_ED25519) {
-        seterr(err, ASSAY_EKEY, "key '%s' is %s, not Ed25519", path,
-               OBJ_nid2sn(EVP_PKEY_get_id(pk)));
-        EVP_PKEY_free(pk);
-        return NULL;
+        seterr(err, ASSAY_EKEY, "'%s' is %s key; attestations need an "
+               "Ed25519 key (openssl genpkey -algorithm ed25519)", path,
+               key_type_name(EVP_PKEY_get_id(pk)));
+        goto out;
     }
     k = xmalloc(sizeof(*k));
     k->pkey = pk;
+    pk = NULL;
+out:
+    EVP_PKEY_free(pk);
+    EVP_PKEY_free(other);
+    free(pem);
     return k;
 }
 
@@ -148,6 +260,39 @@ struct sign_key *sign_key_load_private(const char *path, struct assay_err *err)
 struct sign_key *sign_key_load_public(const char *path, struct assay_err *err)
 {
     return load_key(path, 0, err);
+}
+
+struct sign_key *sign_key_generate(void)
+{
+    EVP_PKEY *pk = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+    struct sign_key *k;
+
+    if (pk == NULL) {
+        fputs("assay: error: libcrypto failure in Ed25519 keygen\n", stderr);
+        exit(4);
+    }
+    k = xmalloc(sizeof(*k));
+    k->pkey = pk;
+    return k;
+}
+
+char *sign_key_pem(struct sign_key *k, int private)
+{
+    BIO *bio = BIO_new(BIO_s_mem());
+    char *p = NULL, *out;
+    long n;
+    int ok;
+
+    if (bio == NULL)
+        return NULL;
+    ok = private ? PEM_write_bio_PrivateKey(bio, k->pkey, NULL, NULL, 0,
+                                            NULL, NULL)
+                 : PEM_write_bio_PUBKEY(bio, k->pkey);
+    n = BIO_get_mem_data(bio, &p);
+    out = ok == 1 && n > 0 ? xstrndup(p, (size_t)n) : NULL;
+    BIO_free(bio);
+    ERR_clear_error();
+    return out;
 }
 
 void sign_key_free(struct sign_key *k)
@@ -217,7 +362,8 @@ unsigned char *base64_decode(const char *s, size_t *n)
 {
     size_t len = strlen(s), pad = 0, i;
     unsigned char *out;
-    int k;
+    char *check;
+    int k, same;
 
     if (len % 4 != 0)
         return NULL;
@@ -240,5 +386,14 @@ unsigned char *base64_decode(const char *s, size_t *n)
         return NULL;
     }
     *n = (size_t)k - pad;
+    out[*n] = '\0';
+    /* Canonical only: other pad bits would decode to the same bytes. */
+    check = base64_encode(out, *n);
+    same = strcmp(check, s) == 0;
+    free(check);
+    if (!same) {
+        free(out);
+        return NULL;
+    }
     return out;
 }
