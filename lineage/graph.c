@@ -1,116 +1,18 @@
 /* graph.c -- the audit queries: show, upstream, downstream, impact, log.
  *
  * Each query is one read transaction.  Walks through derivations are
- * recursive CTEs seeded with a JSON array of ids (json_each), so the
- * work is proportional to the answer, not to the graph: every step is an
- * index search (schema.sql, migration 2).  Results are JSON documents;
+ * recursive CTEs seeded with a JSON array of ids (ids.c), so the work is
+ * proportional to the answer, not to the graph: every step is an index
+ * search (schema.sql, migration 2).  Results are JSON documents;
  * src/cmd_lineage.c renders them as text. */
 #include <stdlib.h>
 #include <string.h>
 #include "lineage.h"
+#include "ids.h"
 #include "node.h"
 #include "store.h"
 #include "json.h"
 #include "util.h"
-
-/* A set of row ids, sorted and unique after ids_seal(). */
-struct ids {
-    long long *v;
-    size_t n, cap;
-};
-#define IDS_INIT { NULL, 0, 0 }
-
-static void ids_add(struct ids *s, long long id)
-{
-    grow(&s->v, &s->cap, s->n + 1, sizeof(*s->v));
-    s->v[s->n++] = id;
-}
-
-static int cmp_ll(const void *a, const void *b)
-{
-    long long x = *(const long long *)a, y = *(const long long *)b;
-
-    return (x > y) - (x < y);
-}
-
-static void ids_seal(struct ids *s)
-{
-    size_t i, k = 0;
-
-    if (s->n == 0)
-        return;
-    qsort(s->v, s->n, sizeof(*s->v), cmp_ll);
-    for (i = 0; i < s->n; i++)
-        if (k == 0 || s->v[k - 1] != s->v[i])
-            s->v[k++] = s->v[i];
-    s->n = k;
-}
-
-static int ids_has(const struct ids *s, long long id)
-{
-    return s->n > 0 && bsearch(&id, s->v, s->n, sizeof(*s->v),
-                               cmp_ll) != NULL;
-}
-
-static void ids_release(struct ids *s)
-{
-    free(s->v);
-    s->v = NULL;
-    s->n = s->cap = 0;
-}
-
-/* The set as a JSON array text, to bind for json_each(). */
-static char *ids_text(const struct ids *s)
-{
-    struct buf b = BUF_INIT;
-    size_t i;
-
-    buf_addc(&b, '[');
-    for (i = 0; i < s->n; i++)
-        buf_printf(&b, "%s%lld", i > 0 ? "," : "", s->v[i]);
-    buf_addc(&b, ']');
-    return buf_detach(&b);
-}
-
-/* Add the first column of every row of sql (bound to one JSON array of
- * ids, or to one integer when arr is NULL) to out. */
-static int query_ids(struct store *st, struct ids *out, const char *sql,
-                     const struct ids *arr, long long one,
-                     struct assay_err *err)
-{
-    struct store_stmt *q;
-    char *text = arr != NULL ? ids_text(arr) : NULL;
-    int rc;
-
-    q = arr != NULL ? store_query(st, err, sql, "s", text) :
-        store_query(st, err, sql, "i", one);
-    free(text);
-    if (q == NULL)
-        return -1;
-    while ((rc = store_step(q, err)) == 1)
-        ids_add(out, store_int(q, 0));
-    store_done(q);
-    ids_seal(out);
-    return rc;
-}
-
-static const char up_sql[] =
-    "WITH RECURSIVE up(id) AS ("
-    " SELECT value FROM json_each(?)"
-    " UNION"
-    " SELECT di.snapshot_id FROM up"
-    " JOIN derivations d ON d.output_id = up.id"
-    " JOIN derivation_inputs di ON di.derivation_id = d.id)"
-    " SELECT id FROM up";
-
-static const char down_sql[] =
-    "WITH RECURSIVE down(id) AS ("
-    " SELECT value FROM json_each(?)"
-    " UNION"
-    " SELECT d.output_id FROM down"
-    " JOIN derivation_inputs di ON di.snapshot_id = down.id"
-    " JOIN derivations d ON d.id = di.derivation_id)"
-    " SELECT id FROM down";
 
 /* ---- opening ---- */
 
@@ -235,14 +137,14 @@ static struct json_t *up_snapshots(struct store *st, const struct ids *runs,
     size_t i;
 
     if (runs->n > 0 &&
-        query_ids(st, &direct, "SELECT snapshot_id FROM run_inputs WHERE "
+        ids_query(st, &direct, "SELECT snapshot_id FROM run_inputs WHERE "
                   "run_id IN (SELECT value FROM json_each(?))", runs, 0,
                   err) < 0)
         goto out;
     for (i = 0; i < seed->n; i++)
         ids_add(&direct, seed->v[i]);
     ids_seal(&direct);
-    if (query_ids(st, &all, up_sql, &direct, 0, err) < 0)
+    if (ids_upstream(st, &all, &direct, err) < 0)
         goto out;
     arr = j_arr();
     /* direct inputs first, then what they were derived from */
@@ -329,7 +231,7 @@ struct json_t *lineage_upstream(const char *db_path, const char *ref,
         break;
     }
     if (models.n > 0 &&
-        query_ids(st, &runs, "SELECT run_id FROM run_models WHERE model_id "
+        ids_query(st, &runs, "SELECT run_id FROM run_models WHERE model_id "
                   "IN (SELECT value FROM json_each(?))", &models, 0, err) < 0)
         goto out;
     ids_seal(&runs);
@@ -386,9 +288,9 @@ static int walk_down(struct store *st, const struct node *n, struct down *d,
     memset(d, 0, sizeof(*d));
     if (n->kind == NODE_SNAPSHOT) {
         ids_add(&seed, n->id);
-        if (query_ids(st, &d->snaps, down_sql, &seed, 0, err) < 0)
+        if (ids_downstream(st, &d->snaps, &seed, err) < 0)
             goto out;
-        if (query_ids(st, &d->runs, "SELECT DISTINCT run_id FROM run_inputs "
+        if (ids_query(st, &d->runs, "SELECT DISTINCT run_id FROM run_inputs "
                       "WHERE snapshot_id IN (SELECT value FROM json_each(?))",
                       &d->snaps, 0, err) < 0)
             goto out;
@@ -400,12 +302,12 @@ static int walk_down(struct store *st, const struct node *n, struct down *d,
         ids_add(&d->deps, n->id);
     }
     if (d->runs.n > 0 &&
-        query_ids(st, &d->models, "SELECT DISTINCT model_id FROM run_models "
+        ids_query(st, &d->models, "SELECT DISTINCT model_id FROM run_models "
                   "WHERE run_id IN (SELECT value FROM json_each(?))",
                   &d->runs, 0, err) < 0)
         goto out;
     if (d->models.n > 0 &&
-        query_ids(st, &d->deps, "SELECT id FROM deployments WHERE model_id "
+        ids_query(st, &d->deps, "SELECT id FROM deployments WHERE model_id "
                   "IN (SELECT value FROM json_each(?))", &d->models, 0,
                   err) < 0)
         goto out;
