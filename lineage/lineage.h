@@ -147,6 +147,22 @@ struct json_t *lineage_log(const char *db_path, struct assay_err *err);
  *              "edges": [{"from", "to", "label"}]}   (upstream, drawable),
  *   "ledger": {"entries", "head" (sha256 of the last entry)}
  * }
+ * Also present (additions, lineage/evidence.c): target "node" (its graph
+ * id) and "path" (snapshot, model, deployment's model) and "env"
+ * (deployment); each snapshot's "via": "target" | "input" |
+ * "derivation"; runs carry "kind" and "dataset" in their inputs; models
+ * "recorded"; graph nodes "sha256" (snapshot, model), "verdict"
+ * (snapshot: its latest check's, or null), "status" (run); deployment
+ * edges "live".  A check's "bias" is [] when none was recorded, its
+ * "profile" null when the check predates stored profiles (schema 3).
+ * Order: the target snapshot or the runs' inputs first, then what they
+ * were derived from, each group in recording order; runs, models and
+ * deployments in recording order.  Graph ids: "snapshot:<sha256>",
+ * "run:<uuid>", "model:<sha256>", "env:<name>"; edges point downstream
+ * (input -> output: derivations labelled with the transform or
+ * "derived", run inputs with the role, "produced", "deployed" or
+ * "deployed (live)").  A model or env:NAME REF: deployments of that
+ * model (env:NAME: that deployment only).
  * NULL with err (ASSAY_EREF for an unknown or ambiguous REF). */
 struct json_t *lineage_evidence(const char *db_path, const char *ref,
                                 struct assay_err *err);

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "crypto.h"
 #include "json.h"
 #include "util.h"
 #include "lineage/lineage.h"
@@ -534,6 +535,371 @@ static void test_upstream_production(void **state)
     j_free(imp);
 }
 
+/* ---- evidence ---- */
+
+/* Record a check of f->dir/name as `assay check` would: its real sha256
+ * and size, one result, and (when asked) a profile and a bias entry.
+ * Fills sha (when not NULL) with the file's sha256. */
+static void record_check(const struct fix *f, const char *name,
+                         const char *verdict, int with_profile,
+                         int with_bias, char *sha)
+{
+    struct assay_err err = ASSAY_ERR_INIT;
+    char *path = xasprintf("%s/%s", f->dir, name), hex[65];
+    unsigned long long bytes = 0;
+    struct json_t *doc, *ds;
+
+    assert_int_equal(sha256_file(path, hex, &bytes, &err), 0);
+    doc = check_doc(path, hex, verdict);
+    ds = j_get(doc, "dataset");
+    j_set(ds, "bytes", j_int((long long)bytes));
+    if (with_profile) {
+        struct json_t *prof = j_obj(), *cols = j_arr(), *c;
+        static const char *const names[] = { "id", "x" };
+        size_t i;
+
+        for (i = 0; i < ARRAY_SIZE(names); i++) {
+            c = j_obj();
+            j_set(c, "name", j_str(names[i]));
+            j_set(c, "type", j_str(i == 0 ? "integer" : "string"));
+            j_set(c, "count", j_int(3));
+            j_push(cols, c);
+        }
+        j_set(prof, "columns", cols);
+        j_set(doc, "profile", prof);
+    }
+    if (with_bias) {
+        struct json_t *bias = j_arr(), *b = j_obj(), *facet = j_obj();
+
+        j_set(facet, "column", j_str("x"));
+        j_set(b, "facet", facet);
+        j_set(b, "findings", j_arr());
+        j_push(bias, b);
+        j_set(doc, "bias", bias);
+    }
+    assert_int_equal(lineage_record_check(f->db, doc, NULL, &err), 0);
+    j_free(doc);
+    free(path);
+    if (sha != NULL)
+        memcpy(sha, hex, 65);
+}
+
+static char *file_sha(const struct fix *f, const char *name)
+{
+    struct assay_err err = ASSAY_ERR_INIT;
+    char *path = xasprintf("%s/%s", f->dir, name), *hex = xmalloc(65);
+    unsigned long long bytes = 0;
+
+    assert_int_equal(sha256_file(path, hex, &bytes, &err), 0);
+    free(path);
+    return hex;
+}
+
+/* The graph of build_graph(), the model also deployed to staging, and
+ * checks: raw.csv failed then passed (no profile, then a profile),
+ * train.csv passed with a profile and bias, test.csv never checked. */
+static void build_evidence(const struct fix *f, char *raw, char *train)
+{
+    struct assay_err err = ASSAY_ERR_INIT;
+    char *model = xasprintf("%s/model.bin", f->dir);
+
+    build_graph(f);
+    assert_int_equal(lineage_deploy(f->db, model, "staging", NULL, NULL,
+                                    &err), 0);
+    record_check(f, "raw.csv", "fail", 0, 0, NULL);
+    record_check(f, "raw.csv", "pass", 1, 0, raw);
+    record_check(f, "train.csv", "pass", 1, 1, train);
+    free(model);
+}
+
+static const struct json_t *by_sha(const struct json_t *arr, const char *sha)
+{
+    size_t i;
+
+    for (i = 0; i < j_len(arr); i++)
+        if (strcmp(j_string(j_get(j_at(arr, i), "sha256")), sha) == 0)
+            return j_at(arr, i);
+    fail_msg("no %s in the list", sha);
+    return NULL;
+}
+
+/* The graph has n nodes and m edges, each edge between known nodes, and
+ * a node with this id. */
+static void assert_graph(const struct json_t *doc, size_t n, size_t m,
+                         const char *has)
+{
+    const struct json_t *g = j_get(doc, "graph");
+    const struct json_t *nodes = j_get(g, "nodes"), *edges = j_get(g,
+                                                                   "edges");
+    struct json_t *ids = j_obj();
+    size_t i;
+
+    assert_int_equal(j_len(nodes), n);
+    assert_int_equal(j_len(edges), m);
+    for (i = 0; i < n; i++) {
+        const struct json_t *nd = j_at(nodes, i);
+
+        assert_non_null(j_string(j_get(nd, "kind")));
+        assert_non_null(j_string(j_get(nd, "label")));
+        j_set(ids, j_string(j_get(nd, "id")), j_bool(1));
+    }
+    assert_non_null(j_get(ids, has));
+    for (i = 0; i < m; i++) {
+        const struct json_t *e = j_at(edges, i);
+
+        if (j_get(ids, j_string(j_get(e, "from"))) == NULL ||
+            j_get(ids, j_string(j_get(e, "to"))) == NULL)
+            fail_msg("edge %zu %s -> %s: unknown node", i,
+                     j_string(j_get(e, "from")), j_string(j_get(e, "to")));
+        assert_non_null(j_string(j_get(e, "label")));
+    }
+    j_free(ids);
+}
+
+static void test_evidence_run(void **state)
+{
+    struct fix *f = *state;
+    struct assay_err err = ASSAY_ERR_INIT;
+    char raw[65], train[65], *test = NULL, *model = NULL, *node;
+    const struct json_t *s, *c, *r, *d;
+    struct json_t *doc;
+    const char *run_id;
+    size_t i;
+
+    build_evidence(f, raw, train);
+    test = file_sha(f, "test.csv");
+    model = file_sha(f, "model.bin");
+    setenv("SOURCE_DATE_EPOCH", "1000000000", 1);
+    doc = lineage_evidence(f->db, "churn", &err);
+    unsetenv("SOURCE_DATE_EPOCH");
+    if (doc == NULL)
+        fail_msg("evidence: %s", err.msg);
+    assert_string_equal(j_string(j_get(doc, "generated")),
+                        "2001-09-09T01:46:40Z");
+    /* target */
+    c = j_get(doc, "target");
+    assert_string_equal(j_string(j_get(c, "kind")), "run");
+    assert_string_equal(j_string(j_get(c, "ref")), "churn");
+    assert_string_equal(j_string(j_get(c, "name")), "churn");
+    run_id = j_string(j_get(c, "id"));
+    assert_int_equal(strlen(run_id), 36);
+    /* snapshots: the two inputs, then raw.csv they were derived from */
+    s = j_get(doc, "snapshots");
+    assert_int_equal(j_len(s), 3);
+    assert_string_equal(j_string(j_get(j_at(s, 0), "sha256")), train);
+    assert_string_equal(j_string(j_get(j_at(s, 1), "sha256")), test);
+    assert_string_equal(j_string(j_get(j_at(s, 2), "sha256")), raw);
+    assert_string_equal(j_string(j_at(j_get(j_at(s, 0), "roles"), 0)),
+                        "train");
+    assert_string_equal(j_string(j_at(j_get(j_at(s, 1), "roles"), 0)),
+                        "test");
+    assert_int_equal(j_len(j_get(j_at(s, 2), "roles")), 0);
+    assert_string_equal(j_string(j_get(j_at(s, 2), "via")), "derivation");
+    for (i = 0; i < 3; i++) {
+        const struct json_t *o = j_at(s, i);
+        static const char *const keys[] = {
+            "sha256", "dataset", "path", "paths", "bytes", "rows",
+            "columns", "row_digest", "schema_hash", "mtime_ns", "recorded",
+            "roles", "overwrite", "check",
+        };
+        size_t k;
+
+        for (k = 0; k < ARRAY_SIZE(keys); k++)
+            if (j_get(o, keys[k]) == NULL)
+                fail_msg("snapshot %zu has no '%s'", i, keys[k]);
+        assert_int_equal(j_len(j_get(o, "paths")), 1);
+        assert_false(j_is_true(j_get(o, "overwrite")));
+        assert_int_equal(j_integer(j_get(o, "columns")), 2);
+        assert_int_equal(strlen(j_string(j_get(o, "row_digest"))), 64);
+    }
+    assert_string_equal(j_string(j_get(j_at(s, 2), "dataset")), "raw.csv");
+    assert_int_equal(j_integer(j_get(j_at(s, 2), "rows")), 4);
+    /* checks: the latest of each, profile and bias as recorded */
+    c = j_get(j_at(s, 0), "check");
+    assert_string_equal(j_string(j_get(c, "verdict")), "pass");
+    assert_string_equal(j_string(j_get(c, "tool_version")), "0.1.0");
+    assert_string_equal(j_string(j_get(j_get(c, "rules"), "path")),
+                        "rules.yml");
+    assert_int_equal(strlen(j_string(j_get(j_get(c, "rules"), "sha256"))),
+                     64);
+    assert_non_null(j_string(j_get(c, "checked")));
+    assert_string_equal(j_string(j_get(j_at(j_get(c, "results"), 0), "id")),
+                        "age.range");
+    assert_int_equal(j_len(j_get(j_get(c, "profile"), "columns")), 2);
+    assert_string_equal(j_string(j_get(j_at(j_get(j_get(c, "profile"),
+                                                  "columns"), 1), "name")),
+                        "x");
+    assert_int_equal(j_len(j_get(c, "bias")), 1);
+    assert_string_equal(j_string(j_get(j_get(j_at(j_get(c, "bias"), 0),
+                                             "facet"), "column")), "x");
+    assert_true(j_is_null(j_get(j_at(s, 1), "check")));     /* never */
+    c = j_get(j_at(s, 2), "check");
+    assert_string_equal(j_string(j_get(c, "verdict")), "pass");   /* latest */
+    assert_true(j_is_array(j_get(c, "bias")));
+    assert_int_equal(j_len(j_get(c, "bias")), 0);
+    assert_int_equal(j_len(j_get(j_get(c, "profile"), "columns")), 2);
+    /* derivations */
+    d = j_get(doc, "derivations");
+    assert_int_equal(j_len(d), 2);
+    for (i = 0; i < 2; i++) {
+        assert_string_equal(j_string(j_get(j_at(d, i), "output")),
+                            i == 0 ? train : test);
+        assert_int_equal(j_len(j_get(j_at(d, i), "inputs")), 1);
+        assert_string_equal(j_string(j_at(j_get(j_at(d, i), "inputs"), 0)),
+                            raw);
+        assert_string_equal(j_string(j_get(j_at(d, i), "transform")),
+                            "split");
+        assert_string_equal(j_string(j_get(j_at(d, i), "code_rev")), "abc");
+        assert_non_null(j_string(j_get(j_at(d, i), "recorded")));
+    }
+    /* the run, its model, its deployments */
+    r = j_get(doc, "runs");
+    assert_int_equal(j_len(r), 1);
+    r = j_at(r, 0);
+    assert_string_equal(j_string(j_get(r, "id")), run_id);
+    assert_string_equal(j_string(j_get(r, "status")), "succeeded");
+    assert_string_equal(j_string(j_get(r, "code_rev")), "abc");
+    assert_true(j_is_object(j_get(r, "params")));
+    assert_true(j_is_object(j_get(r, "metrics")));
+    assert_non_null(j_string(j_get(r, "started")));
+    assert_non_null(j_string(j_get(r, "finished")));
+    assert_int_equal(j_len(j_get(r, "inputs")), 2);
+    assert_string_equal(j_string(j_get(by_sha(j_get(r, "inputs"), test),
+                                       "role")), "test");
+    assert_string_equal(j_string(j_at(j_get(r, "models"), 0)), model);
+    assert_int_equal(j_len(j_get(doc, "models")), 1);
+    c = j_at(j_get(doc, "models"), 0);
+    assert_string_equal(j_string(j_get(c, "sha256")), model);
+    assert_string_equal(j_string(j_get(c, "run")), run_id);
+    assert_int_equal(j_integer(j_get(c, "bytes")), 7);
+    assert_non_null(strstr(j_string(j_get(c, "path")), "/model.bin"));
+    d = j_get(doc, "deployments");
+    assert_int_equal(j_len(d), 2);
+    assert_string_equal(j_string(j_get(j_at(d, 0), "env")), "production");
+    assert_string_equal(j_string(j_get(j_at(d, 1), "env")), "staging");
+    assert_string_equal(j_string(j_get(j_at(d, 0), "model")), model);
+    assert_true(j_is_true(j_get(j_at(d, 0), "live")));
+    assert_true(j_is_true(j_get(j_at(d, 1), "live")));
+    /* 3 snapshots, run, model, 2 environments; 2 derivation edges, 2
+     * inputs, produced, 2 deployments */
+    node = xasprintf("run:%s", run_id);
+    assert_graph(doc, 7, 7, node);
+    free(node);
+    node = xasprintf("snapshot:%s", raw);
+    assert_graph(doc, 7, 7, node);
+    free(node);
+    assert_graph(doc, 7, 7, "env:staging");
+    /* the ledger: 6 entries of build_graph, a deployment, 3 checks */
+    c = j_get(doc, "ledger");
+    assert_int_equal(j_integer(j_get(c, "entries")), 10);
+    assert_int_equal(strlen(j_string(j_get(c, "head"))), 64);
+    free(test);
+    free(model);
+    j_free(doc);
+}
+
+static void test_evidence_snapshot(void **state)
+{
+    struct fix *f = *state;
+    struct assay_err err = ASSAY_ERR_INIT;
+    char raw[65], train[65], prefix[16], *node;
+    const struct json_t *s;
+    struct json_t *doc;
+
+    build_evidence(f, raw, train);
+    snprintf(prefix, sizeof(prefix), "sha256:%.8s", train);
+    doc = lineage_evidence(f->db, prefix, &err);
+    if (doc == NULL)
+        fail_msg("evidence: %s", err.msg);
+    assert_string_equal(j_string(j_get(j_get(doc, "target"), "kind")),
+                        "snapshot");
+    assert_string_equal(j_string(j_get(j_get(doc, "target"), "id")), train);
+    assert_string_equal(j_string(j_get(j_get(doc, "target"), "name")),
+                        "train.csv");
+    s = j_get(doc, "snapshots");
+    assert_int_equal(j_len(s), 2);
+    assert_string_equal(j_string(j_get(j_at(s, 0), "sha256")), train);
+    assert_string_equal(j_string(j_get(j_at(s, 0), "via")), "target");
+    assert_int_equal(j_len(j_get(j_at(s, 0), "roles")), 0);
+    assert_non_null(j_get(j_get(j_get(j_at(s, 0), "check"), "profile"),
+                          "columns"));
+    assert_string_equal(j_string(j_get(j_at(s, 1), "sha256")), raw);
+    assert_int_equal(j_len(j_get(doc, "derivations")), 1);
+    assert_int_equal(j_len(j_get(doc, "runs")), 0);
+    assert_int_equal(j_len(j_get(doc, "models")), 0);
+    assert_int_equal(j_len(j_get(doc, "deployments")), 0);
+    node = xasprintf("snapshot:%s", train);
+    assert_graph(doc, 2, 1, node);
+    free(node);
+    assert_string_equal(j_string(j_get(j_at(j_get(j_get(doc, "graph"),
+                                                  "edges"), 0), "label")),
+                        "split");
+    j_free(doc);
+}
+
+static void test_evidence_model_and_env(void **state)
+{
+    struct fix *f = *state;
+    struct assay_err err = ASSAY_ERR_INIT;
+    char raw[65], train[65], *path, *model;
+    struct json_t *doc;
+    const struct json_t *t;
+
+    build_evidence(f, raw, train);
+    model = file_sha(f, "model.bin");
+    path = xasprintf("%s/model.bin", f->dir);
+    doc = lineage_evidence(f->db, path, &err);      /* a model path */
+    if (doc == NULL)
+        fail_msg("evidence: %s", err.msg);
+    t = j_get(doc, "target");
+    assert_string_equal(j_string(j_get(t, "kind")), "model");
+    assert_string_equal(j_string(j_get(t, "id")), model);
+    assert_string_equal(j_string(j_get(t, "name")), "model.bin");
+    assert_int_equal(j_len(j_get(doc, "snapshots")), 3);
+    assert_int_equal(j_len(j_get(doc, "runs")), 1);
+    assert_int_equal(j_len(j_get(doc, "models")), 1);
+    assert_int_equal(j_len(j_get(doc, "deployments")), 2);
+    assert_graph(doc, 7, 7, "env:production");
+    j_free(doc);
+
+    doc = lineage_evidence(f->db, "env:production", &err);
+    if (doc == NULL)
+        fail_msg("evidence: %s", err.msg);
+    t = j_get(doc, "target");
+    assert_string_equal(j_string(j_get(t, "kind")), "deployment");
+    assert_string_equal(j_string(j_get(t, "name")), "production");
+    assert_string_equal(j_string(j_get(t, "id")), model);
+    assert_string_equal(j_string(j_get(t, "node")), "env:production");
+    assert_int_equal(j_len(j_get(doc, "snapshots")), 3);
+    assert_string_equal(j_string(j_get(j_at(j_get(doc, "snapshots"), 2),
+                                       "sha256")), raw);
+    assert_int_equal(j_len(j_get(doc, "runs")), 1);
+    assert_string_equal(j_string(j_get(j_at(j_get(doc, "models"), 0),
+                                       "sha256")), model);
+    assert_int_equal(j_len(j_get(doc, "deployments")), 1);
+    assert_string_equal(j_string(j_get(j_at(j_get(doc, "deployments"), 0),
+                                       "env")), "production");
+    /* 3 snapshots, run, model, production */
+    assert_graph(doc, 6, 6, "env:production");
+    j_free(doc);
+
+    /* unknown references */
+    assert_null(lineage_evidence(f->db, "no-such-thing", &err));
+    assert_int_equal(err.status, ASSAY_EREF);
+    assert_non_null(strstr(err.msg, "unknown reference 'no-such-thing'"));
+    err.status = ASSAY_OK;
+    assert_null(lineage_evidence(f->db, "env:qa", &err));
+    assert_int_equal(err.status, ASSAY_EREF);
+    assert_non_null(strstr(err.msg, "'qa'"));
+    err.status = ASSAY_OK;
+    free(path);
+    path = xasprintf("%s/none.db", f->dir);
+    assert_null(lineage_evidence(path, "churn", &err));
+    assert_int_equal(err.status, ASSAY_EOPEN);
+    free(path);
+    free(model);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -554,6 +920,11 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_refs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upstream_production, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_evidence_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_evidence_snapshot, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_evidence_model_and_env, setup,
                                         teardown),
     };
 
