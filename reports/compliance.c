@@ -266,7 +266,7 @@ int cmodel_init(struct cmodel *m, const struct json_t *ev,
     const struct json_t *snaps = j_get(ev, "snapshots");
     const struct json_t *runs = j_get(ev, "runs");
     const char *gen, *v;
-    size_t i, cap = 0, c, *order = NULL;
+    size_t i, cap = 0, c, *order = NULL, nsubjects = 0;
     struct cgap *sorted;
     int worst = 0;              /* 0 pass, 1 warn, 2 fail */
 
@@ -296,18 +296,43 @@ int cmodel_init(struct cmodel *m, const struct json_t *ev,
                                                       "snapshot"));
         s->sha256 = str_or(s->obj, "sha256", "");
         s->check = j_get(s->obj, "check");
-        if (!j_is_object(s->check)) {
+        if (!j_is_object(s->check))
             s->check = NULL;
+        /* Subjects: the target itself, or inputs (they have roles). */
+        s->upstream = strcmp(s->sha256, m->id) != 0 &&
+                      j_len(j_get(s->obj, "roles")) == 0;
+        nsubjects += !s->upstream;
+    }
+    if (nsubjects == 0)         /* nothing says which: all are subjects */
+        for (i = 0; i < m->nsnaps; i++)
+            m->snaps[i].upstream = 0;
+    for (i = 0; i < m->nsnaps; i++) {
+        struct csnap *s = &m->snaps[i];
+
+        if (s->check == NULL) {
             s->verdict = "unchecked";
-            add_gap(m, &cap, GAP_WARN, "unchecked", i + 1,
-                    xstrdup(s->dataset),
-                    xstrdup("never checked: no quality, profile or bias "
-                            "evidence for this snapshot"), "10(2)(h), 10(3)");
         } else {
             ctx_init(&s->ctx, s->check, NULL);
             s->verdict = s->ctx.verdict;
             s->nbias = doc_nbias(s->check);
             m->nchecked++;
+        }
+        if (s->upstream) {
+            if (strcmp(s->verdict, "pass") != 0)
+                add_gap(m, &cap, GAP_INFO, "upstream", i + 1,
+                        xstrdup(s->dataset),
+                        xasprintf("upstream snapshot (%s): what was derived "
+                                  "from it is checked in its own right",
+                                  s->check == NULL ? "never checked" :
+                                  strcmp(s->verdict, "fail") == 0 ?
+                                  "failed its checks" : "warned"),
+                        "10(2)(c)");
+        } else if (s->check == NULL) {
+            add_gap(m, &cap, GAP_WARN, "unchecked", i + 1,
+                    xstrdup(s->dataset),
+                    xstrdup("never checked: no quality, profile or bias "
+                            "evidence for this snapshot"), "10(2)(h), 10(3)");
+        } else {
             for (c = 0; c < IC_COUNT; c++)
                 m->item_count[c] += s->ctx.count[c];
             snapshot_gaps(m, &cap, i);
@@ -318,6 +343,8 @@ int cmodel_init(struct cmodel *m, const struct json_t *ev,
                     xstrdup("overwritten in place: the path held other "
                             "content and no derivation produced this one"),
                     "10(2)(b)");
+        if (s->upstream)
+            continue;
         if (strcmp(s->verdict, "fail") == 0)
             worst = 2;
         else if (strcmp(s->verdict, "pass") != 0 && worst < 1)

@@ -226,8 +226,9 @@ static void header(struct buf *b, const struct cmodel *m)
     text(b, m->name, 2 * CR_SHORT);
     buf_adds(b, "</h1>\n<p class=\"verdict\">Verdict: ");
     badge(b, m->verdict);
-    buf_printf(b, " &#8212; %zu failed, %zu error%s, %zu warning%s, "
-               "%zu passed; %zu gap%s to address</p>\n<dl class=\"meta\">\n",
+    buf_printf(b, " &#8212; checks and bias limits: %zu failed, %zu "
+               "error%s, %zu warning%s, %zu passed; %zu gap%s to address"
+               "</p>\n<dl class=\"meta\">\n",
                m->item_count[IC_FAIL], m->item_count[IC_ERROR],
                m->item_count[IC_ERROR] == 1 ? "" : "s",
                m->item_count[IC_WARN], m->item_count[IC_WARN] == 1 ? "" :
@@ -337,7 +338,12 @@ static void identification(struct buf *b, const struct cmodel *m)
         buf_adds(b, "</th><td class=\"v\">");
         value(b, j_get(s, "path"), VALUE_CAP);
         buf_adds(b, "</td>");
-        td_key(b, s, "roles", CR_SHORT);
+        if (strcmp(m->snaps[i].sha256, m->id) == 0)
+            td_text(b, "target", 8);
+        else if (m->snaps[i].upstream)
+            td_text(b, "upstream", 8);
+        else
+            td_key(b, s, "roles", CR_SHORT);
         td_key(b, s, "bytes", 32);
         td_key(b, s, "rows", 32);
         td_key(b, s, "columns", 32);
@@ -597,6 +603,9 @@ static void snap_heading(struct buf *b, size_t sec, const struct csnap *s,
     snap_name(b, s);
     buf_adds(b, " ");
     badge(b, s->verdict);
+    if (s->upstream)
+        buf_adds(b, " <span class=\"dim\">upstream: context, not part "
+                 "of the verdict</span>");
     buf_adds(b, "</h3>\n");
 }
 
@@ -1221,12 +1230,13 @@ static void signoff(struct buf *b, const struct cmodel *m)
     section_open(b, section_index("signoff"));
     buf_adds(b, "<p class=\"verdict big\">Verdict: ");
     badge(b, m->verdict);
-    buf_adds(b, "</p>\n<p>The verdict is <strong>fail</strong> when a "
-             "snapshot in scope failed a check or a bias limit of severity "
-             "fail; <strong>warn</strong> when one warned, was never "
-             "checked or was overwritten in place; else "
-             "<strong>pass</strong>. It summarises recorded evidence only; "
-             "the decision below is the reviewers'.</p>\n"
+    buf_adds(b, "</p>\n<p>The verdict is <strong>fail</strong> when the "
+             "target snapshot, or an input of the target run, failed a "
+             "check or a bias limit of severity fail; <strong>warn</strong> "
+             "when one warned or was never checked, or a snapshot was "
+             "overwritten in place; else <strong>pass</strong>. Upstream "
+             "snapshots are context. The verdict summarises recorded "
+             "evidence only; the decision below is the reviewers'.</p>\n"
              "<p>Decision: &#9744; accept &#9744; accept with the "
              "mitigations of section 6 &#9744; reject</p>\n"
              "<table class=\"sign\">\n<caption>Sign-off</caption>\n<thead>"

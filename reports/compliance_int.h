@@ -32,17 +32,23 @@ struct csnap {
     const char *sha256;             /* never NULL ("" when absent) */
     const char *verdict;            /* pass | warn | fail | unchecked */
     size_t nbias;                   /* bias objects in the check */
+    int upstream;                   /* 1: context only (what the subject
+                                       was derived from), 0: a subject:
+                                       the target snapshot or an input
+                                       of the target run(s) */
 };
 
 enum gap_sev { GAP_FAIL = 0, GAP_WARN, GAP_INFO, GAP_COUNT };
 
 /* One gap: a failing or warning check or metric, a snapshot never
- * checked, an overwrite, a missing examination. */
+ * checked, an overwrite, a missing examination.  Upstream snapshots
+ * give one "upstream" info gap instead: the derivation that followed is
+ * what addressed their findings. */
 struct cgap {
     enum gap_sev sev;
     const char *kind;       /* static: "check", "bias", "bias_error",
                                "unchecked", "overwrite", "no_bias",
-                               "run" */
+                               "run", "upstream" */
     size_t snap;            /* index into snaps + 1; 0: none */
     char *subject;          /* owned: check id, metric ... */
     char *detail;           /* owned: plain text */
@@ -60,7 +66,7 @@ struct cmodel {
     size_t ngaps;
     size_t gap_count[GAP_COUNT];
     size_t nchecked;                /* snapshots with a check */
-    size_t item_count[IC_COUNT];    /* over every snapshot */
+    size_t item_count[IC_COUNT];    /* over the subject snapshots */
     const char *verdict;            /* pass | warn | fail */
 };
 

@@ -103,7 +103,7 @@ static void header(struct buf *b, const struct cmodel *m)
     md(b, m->name, 2 * CR_SHORT);
     buf_adds(b, "\n\n**Verdict:** ");
     upper(b, m->verdict);
-    buf_printf(b, " — %zu failed, %zu errors, %zu warnings, %zu "
+    buf_printf(b, " — checks and bias limits: %zu failed, %zu errors, %zu warnings, %zu "
                "passed; %zu gaps to address\n\n",
                m->item_count[IC_FAIL], m->item_count[IC_ERROR],
                m->item_count[IC_WARN], m->item_count[IC_PASS],
@@ -195,7 +195,12 @@ static void identification(struct buf *b, const struct cmodel *m)
         snap_name(b, &m->snaps[i]);
         buf_adds(b, " |");
         cell(b, j_get(s, "path"), VALUE_CAP);
-        cell(b, j_get(s, "roles"), CR_SHORT);
+        if (strcmp(m->snaps[i].sha256, m->id) == 0)
+            buf_adds(b, " target |");
+        else if (m->snaps[i].upstream)
+            buf_adds(b, " upstream |");
+        else
+            cell(b, j_get(s, "roles"), CR_SHORT);
         cell(b, j_get(s, "bytes"), 32);
         cell(b, j_get(s, "rows"), 32);
         cell(b, j_get(s, "columns"), 32);
@@ -365,6 +370,8 @@ static void snap_heading(struct buf *b, const char *sec, size_t i,
     snap_name(b, s);
     buf_adds(b, " ");
     upper(b, s->verdict);
+    if (s->upstream)
+        buf_adds(b, " (upstream: context, not part of the verdict)");
     buf_adds(b, "\n\n");
 }
 
@@ -705,11 +712,13 @@ static void signoff(struct buf *b, const struct cmodel *m)
     heading(b, "signoff");
     buf_adds(b, "**Verdict:** ");
     upper(b, m->verdict);
-    buf_adds(b, "\n\nThe verdict is fail when a snapshot in scope failed a "
-             "check or a bias limit of severity fail; warn when one warned, "
-             "was never checked or was overwritten in place; else pass. It "
-             "summarises recorded evidence only; the decision below is the "
-             "reviewers'.\n\nDecision: [ ] accept  [ ] accept with the "
+    buf_adds(b, "\n\nThe verdict is fail when the target snapshot, or an "
+             "input of the target run, failed a check or a bias limit of "
+             "severity fail; warn when one warned or was never checked, or "
+             "a snapshot was overwritten in place; else pass. Upstream "
+             "snapshots are context. The verdict summarises recorded "
+             "evidence only; the decision below is the reviewers'.\n\n"
+             "Decision: [ ] accept  [ ] accept with the "
              "mitigations of section 6  [ ] reject\n\n"
              "| Role | Name | Date | Signature |\n| --- | --- | --- | --- |\n"
              "| Data owner |  |  |  |\n| Reviewer (data quality) |  |  |  |\n"

@@ -75,10 +75,12 @@ int compliance_known(const char *fmt);
  * ".json"); NULL when none applies.  Borrowed, static. */
 const char *compliance_format_for(const char *path);
 
-/* The overall verdict of an evidence document: "fail" when a snapshot
- * in scope failed its checks or bias limits, "warn" when one warned, was
- * never checked or was overwritten in place (or nothing is in scope),
- * else "pass".  Borrowed, static. */
+/* The overall verdict of an evidence document: "fail" when a subject
+ * snapshot (the target, or an input of the target run) failed its checks
+ * or bias limits, "warn" when one warned or was never checked, or any
+ * snapshot was overwritten in place (or nothing is in scope), else
+ * "pass".  Upstream snapshots (what the subjects were derived from) are
+ * context: their findings do not count.  Borrowed, static. */
 const char *compliance_verdict(const struct json_t *evidence);
 
 /* Write the report on evidence (borrowed) in format fmt to fp; o may be

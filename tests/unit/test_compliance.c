@@ -288,7 +288,7 @@ static void test_json(void **state)
     char *s = render("json", "run.json");
     struct json_t *doc = j_loads(s, strlen(s), "report", &err);
     const struct json_t *g;
-    size_t i, unchecked = 0, bias = 0;
+    size_t i, unchecked = 0, bias = 0, upstream = 0;
 
     (void)state;
     assert_non_null(doc);
@@ -318,8 +318,13 @@ static void test_json(void **state)
                                 "3d3d3d3d3d3d3d3d3d3d3d3d");
         if (strcmp(j_string(j_get(g, "kind")), "bias") == 0)
             bias++;
+        if (strcmp(j_string(j_get(g, "kind")), "upstream") == 0) {
+            upstream++;
+            assert_string_equal(j_string(j_get(g, "severity")), "info");
+        }
     }
-    assert_int_equal(unchecked, 2);     /* raw and test */
+    assert_int_equal(unchecked, 1);     /* test; raw is upstream */
+    assert_int_equal(upstream, 1);
     assert_int_equal(bias, 0);          /* run.json's limits pass */
     /* gaps come worst first */
     assert_string_equal(j_string(j_get(j_at(j_get(doc, "gaps"), 0),
@@ -333,7 +338,7 @@ static void test_json(void **state)
 static void test_verdicts(void **state)
 {
     struct json_t *p = load("pass.json"), *f = load("fail.json");
-    struct json_t *r = load("run.json"), *e = j_obj(), *t = j_obj();
+    struct json_t *r = load("run.json"), *e = j_obj(), *t = j_obj(), *u;
 
     (void)state;
     assert_string_equal(compliance_verdict(p), "pass");
@@ -343,6 +348,15 @@ static void test_verdicts(void **state)
     j_set(t, "kind", j_str("snapshot"));
     j_set(e, "target", t);
     assert_string_equal(compliance_verdict(e), "warn");
+    /* a failing upstream snapshot is context, not the verdict ... */
+    u = j_copy(p);
+    j_push(j_get(u, "snapshots"), j_copy(j_at(j_get(f, "snapshots"), 0)));
+    assert_string_equal(compliance_verdict(u), "pass");
+    /* ... unless it is the target */
+    j_set(j_get(u, "target"), "id", j_str(j_string(j_get(j_at(j_get(f,
+          "snapshots"), 0), "sha256"))));
+    assert_string_equal(compliance_verdict(u), "fail");
+    j_free(u);
     /* an overwrite alone warns */
     j_set(j_at(j_get(p, "snapshots"), 0), "overwrite", j_bool(1));
     assert_string_equal(compliance_verdict(p), "warn");
