@@ -55,7 +55,7 @@ printf 'weights\n' > model.bin
 
 # ---- tampering with the database directly
 if ! command -v sqlite3 >/dev/null 2>&1; then
-    for i in 1 2 3 4 5 6; do skip "sqlite3 shell not installed"; done
+    for i in $(seq 1 21); do skip "sqlite3 shell not installed"; done
     done_testing
 fi
 sqlite3 "$ASSAY_DB" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
@@ -106,4 +106,28 @@ tamper "PRAGMA foreign_keys = OFF;
 run lineage verify
 is "$rc" 1 "a row slipped into a table: verify exits 1"
 like "$out" "row 2 is not in ledger entry 6" "named"
+tamper "DROP TRIGGER run_inputs_no_update;
+        UPDATE run_inputs SET id = 100 WHERE id = 1;
+        UPDATE run_inputs SET id = 1 WHERE id = 2;
+        UPDATE run_inputs SET id = 2 WHERE id = 100;"
+is "$(sqlite3 "$ASSAY_DB" 'SELECT group_concat(role) FROM
+    (SELECT role FROM run_inputs ORDER BY id)')" "test,train" \
+   "(two rows of a table swapped)"
+run lineage verify
+is "$rc" 1 "reordered table rows: verify exits 1"
+like "$out" "table 'run_inputs' row 1 does not match ledger entry 4 \(run.start\): snapshot_id is 3, recorded 2" \
+    "and names the row, the entry and the field"
+tamper "DROP TRIGGER snapshots_no_update;
+        UPDATE snapshots SET id = 100 WHERE id = 2;
+        UPDATE snapshots SET id = 2 WHERE id = 3;
+        UPDATE snapshots SET id = 3 WHERE id = 100;"
+run lineage verify
+is "$rc" 1 "two snapshots renumbered: verify exits 1"
+like "$out" "ledger entry 2 \(derive\) recorded table 'snapshots' row 2, which is missing" \
+    "named"
+tamper "DROP TRIGGER ledger_no_delete;
+        DELETE FROM ledger WHERE seq = 1;"
+run lineage verify
+is "$rc" 1 "the first entry deleted: verify exits 1"
+like "$out" "ledger entry 2 follows entry 0" "named"
 done_testing

@@ -39,6 +39,23 @@ like "$out" '"dataQualityAssertions":\{[^}]*"assertions":\[\{' \
 like "$out" '"assertion":"range","column":"age",[^}]*"success":true' \
     "one assertion per check result"
 like "$out" '"eventType":"FAIL"' "a failed run ends with FAIL"
+"$ASSAY" lineage show train.csv --format json > train.json
+# ol EXPR: EXPR (Python) over the events `ev` of ol.jsonl
+ol() {
+    python3 -c 'import json,sys
+ev = [json.loads(l) for l in open("ol.jsonl") if l.strip()]
+ds = [d for e in ev for d in e.get("inputs", []) + e.get("outputs", [])]
+print(eval(sys.argv[1]))' "$1"
+}
+is "$(ol 'sorted(set(d["facets"]["version"]["datasetVersion"] for d in ds))')" \
+   "$(python3 -c 'import sys; print(sorted(set("sha256:" + a for a in sys.argv[1:])))' \
+      "$(h raw.csv)" "$(h train.csv)" "$(h test.csv)" "$(h model.bin)")" \
+   "every dataset carries its sha256 as version: raw, train, test, model"
+is "$(ol 'sorted(set(d["facets"]["version"]["datasetVersion"] for d in ds if "dataQualityAssertions" in d.get("inputFacets", {})))')" \
+   "['sha256:$(h train.csv)']" "assertions only on the checked snapshot"
+is "$(ol '[[(a["assertion"], a.get("column"), a["success"]) for a in d["inputFacets"]["dataQualityAssertions"]["assertions"]] for e in ev if e["job"]["name"].startswith("check:") for d in e["inputs"]][0]')" \
+   "$(jget train.json '[(r["kind"], r["column"], r["status"] == "pass") for r in d["checks"][-1]["results"]]')" \
+   "one assertion per recorded result: kind, column, success"
 OLV=""
 if [ -n "$SHARED" ] && [ -f "$SHARED/openlineage-spec/validate_openlineage.py" ]; then
     for py in python3 /usr/bin/python3; do

@@ -70,6 +70,36 @@ wait
 is "$(cat errs2)" "" "eight derivations at once"
 "$ASSAY" --db "$T/conc.db" lineage downstream one.csv --format json > d.json
 is "$(jget d.json 'len(d["snapshots"])')" 8 "all eight recorded"
+# eight `assay check` processes recording at once: eight check rows
+cp "$DATA/lineage/raw.csv" c0.csv
+cp "$DATA/lineage/rules.yml" rules.yml
+for i in 1 2 3 4 5 6 7 8; do
+    { cat c0.csv; printf '%s,30,basic,0\n' "$((100 + i))"; } > "c$i.csv"
+done
+for i in 1 2 3 4 5 6 7 8; do
+    "$ASSAY" --db "$T/conc.db" check "c$i.csv" --rules rules.yml \
+        --format json >"k$i.json" 2>>errs3 &
+done
+wait
+is "$(cat errs3)" "" "eight checks at once"
+if command -v sqlite3 >/dev/null 2>&1; then
+    is "$(sqlite3 "$T/conc.db" "SELECT count(*), count(DISTINCT snapshot_id),
+         count(profile) FROM checks")" "8|8|8" \
+       "eight check rows, one per file, each with its profile"
+else
+    skip "sqlite3 shell not installed"
+fi
+good=0
+for i in 1 2 3 4 5 6 7 8; do
+    "$ASSAY" --db "$T/conc.db" lineage show "c$i.csv" --format json \
+        > "s$i.json" 2>/dev/null
+    [ "$(jget "s$i.json" '(d["sha256"], [c["verdict"] for c in d["checks"]])')" = \
+      "$(jget "k$i.json" '(d["dataset"]["sha256"], [d["verdict"]])')" ] &&
+        good=$((good + 1))
+done
+is "$good" 8 "each file's snapshot holds its own check result"
+run --db "$T/conc.db" lineage verify
+is "$rc" 0 "and the chain still verifies"
 
 # ---- usage errors (exit 2) and bad references (exit 3)
 run lineage
