@@ -137,8 +137,19 @@ static const char *const result_keys[] = {
  * are left out: they describe where and when, not what). */
 static const char *const snapshot_keys[] = {
     "sha256", "dataset", "path", "bytes", "rows", "columns", "row_digest",
-    "schema_hash", "roles", "overwrite",
+    "schema_hash", "roles", "overwrite", "via",
 };
+
+/* An upstream snapshot (what the target or the inputs were derived
+ * from) is context: in the predicate, but neither a subject nor part of
+ * the verdict -- a raw file that failed is why a clean one was derived.
+ * Evidence without "via" makes every snapshot a subject. */
+static int is_upstream(const struct json_t *snap)
+{
+    const char *via = j_string(j_get(snap, "via"));
+
+    return via != NULL && strcmp(via, "derivation") == 0;
+}
 
 static struct json_t *predicate_check(const struct json_t *check)
 {
@@ -225,8 +236,9 @@ struct json_t *attest_statement(const struct json_t *evidence,
         seterr(err, ASSAY_ECORRUPT, "evidence has no snapshots array");
         goto out;
     }
-    if (j_len(es) > 0)
-        worst = verdict_rank("pass");
+    for (i = 0; i < j_len(es); i++)
+        if (!is_upstream(j_at(es, i)))
+            worst = verdict_rank("pass");
     for (i = 0; i < j_len(em); i++) {
         struct json_t *m = j_at(em, i);
         const char *sha = j_string(j_get(m, "sha256"));
@@ -251,8 +263,10 @@ struct json_t *attest_statement(const struct json_t *evidence,
                    "valid sha256", i + 1);
             goto out;
         }
-        add_subject(subjects, "snapshot", sha, j_string(j_get(e, "path")),
-                    j_string(j_get(e, "dataset")));
+        if (!is_upstream(e))
+            add_subject(subjects, "snapshot", sha,
+                        j_string(j_get(e, "path")),
+                        j_string(j_get(e, "dataset")));
         copy_members(s, e, snapshot_keys, ARRAY_SIZE(snapshot_keys));
         if (j_is_object(check))
             v = j_string(j_get(check, "verdict"));
@@ -262,7 +276,8 @@ struct json_t *attest_statement(const struct json_t *evidence,
                    "unknown check verdict '%s'", sha, v ? v : "(none)");
             goto out;
         }
-        worst = MAX(worst, rank);
+        if (!is_upstream(e))
+            worst = MAX(worst, rank);
         j_set(s, "verdict", j_str(v));
         j_set(s, "check", j_is_object(check) ? predicate_check(check) :
               j_null());

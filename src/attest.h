@@ -12,12 +12,15 @@
  *   {"_type": "https://in-toto.io/Statement/v1",
  *    "subject": [{"name", "digest": {"sha256"},
  *                 "annotations": {"kind": "model"|"snapshot",
- *                                 "dataset"}}...],     models first
+ *                                 "dataset"}}...],
+ *       the models, then the target snapshot or the runs' inputs (by
+ *       path; a repeated name gets "@sha256:" and 12 digits)
  *    "predicateType": ATTEST_PREDICATE_TYPE,
  *    "predicate": {"tool": {"name", "version"}, "generated", "target",
  *       "verdict": "pass"|"warn"|"unchecked"|"fail",
  *       "snapshots": [{"sha256", "dataset", "path", "bytes", "rows",
  *          "columns", "row_digest", "schema_hash", "roles", "overwrite",
+ *          "via": "target"|"input"|"derivation",
  *          "verdict", "check": null | {"verdict", "time", "tool_version",
  *             "rules": {"path", "sha256"},
  *             "results": [{"id", "kind", "column", "severity", "status",
@@ -26,9 +29,11 @@
  *             "bias": [...]}}],                  (as `assay check`)
  *       "models", "runs", "derivations", "deployments": as in the
  *       evidence, "ledger": {"entries", "head"}}}
- * The overall verdict is the worst snapshot verdict, in the order
- * pass < warn < unchecked < fail ("unchecked": a snapshot in scope was
- * never checked, or there is no snapshot in scope).
+ * The overall verdict is the worst verdict of the subject snapshots, in
+ * the order pass < warn < unchecked < fail ("unchecked": one was never
+ * checked, or there is none).  Upstream snapshots (via "derivation":
+ * what the subjects were derived from) are in the predicate as context
+ * but are neither subjects nor part of the verdict, as in assay report.
  *
  * Envelope (DSSE v1): {"payloadType": "application/vnd.in-toto+json",
  * "payload": base64(statement), "signatures": [{"keyid", "sig"}]}; sig

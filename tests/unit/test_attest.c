@@ -264,8 +264,9 @@ static void test_statement_run(void **state)
                         "https://in-toto.io/Statement/v1");
     assert_string_equal(j_string(j_get(st, "predicateType")),
                         ATTEST_PREDICATE_TYPE);
-    /* Model first, then every snapshot in scope. */
-    assert_int_equal(j_len(j_get(st, "subject")), 5);
+    /* The model first, then the run's inputs; raw.csv, upstream, is no
+     * subject. */
+    assert_int_equal(j_len(j_get(st, "subject")), 4);
     s = j_at(j_get(st, "subject"), 0);
     assert_string_equal(j_string(j_get(s, "name")), "/srv/ml/models/churn.bin");
     assert_string_equal(j_string(j_get(j_get(s, "annotations"), "kind")),
@@ -286,7 +287,12 @@ static void test_statement_run(void **state)
                         "bbbbbbbbbbbb");
     assert_string_equal(j_string(j_get(j_get(p, "tool"), "version")),
                         "0.1.0");
+    assert_int_equal(j_len(j_get(p, "snapshots")), 4);
+    s = j_at(j_get(p, "snapshots"), 3);
+    assert_string_equal(j_string(j_get(s, "via")), "derivation");
+    assert_string_equal(j_string(j_get(s, "verdict")), "warn");
     s = j_at(j_get(p, "snapshots"), 2);
+    assert_string_equal(j_string(j_get(s, "via")), "input");
     assert_string_equal(j_string(j_get(s, "verdict")), "unchecked");
     assert_true(j_is_null(j_get(s, "check")));
     assert_true(j_is_true(j_get(s, "overwrite")));
@@ -326,7 +332,8 @@ static void test_statement_snapshot(void **state)
     j_free(st);
 }
 
-/* Build evidence with one snapshot per verdict ("-": never checked). */
+/* Build evidence with one snapshot per verdict ("-": never checked; a
+ * leading "^": upstream, via "derivation"). */
 static struct json_t *evidence_of(const char *const *v, size_t n, int model)
 {
     struct json_t *ev = j_obj(), *snaps = j_arr(), *models = j_arr();
@@ -334,17 +341,24 @@ static struct json_t *evidence_of(const char *const *v, size_t n, int model)
 
     for (i = 0; i < n; i++) {
         struct json_t *s = j_obj(), *c;
+        const char *verdict = v[i];
         char sha[65];
 
         memset(sha, (int)('a' + i), 64);
         sha[64] = '\0';
         j_set(s, "sha256", j_str(sha));
         j_set(s, "path", j_str("/d.csv"));     /* the same path each time */
-        if (strcmp(v[i], "-") == 0) {
+        if (*verdict == '^') {
+            j_set(s, "via", j_str("derivation"));
+            verdict++;
+        } else {
+            j_set(s, "via", j_str("input"));
+        }
+        if (strcmp(verdict, "-") == 0) {
             j_set(s, "check", j_null());
         } else {
             c = j_obj();
-            j_set(c, "verdict", j_str(v[i]));
+            j_set(c, "verdict", j_str(verdict));
             j_set(s, "check", c);
         }
         j_push(snaps, s);
@@ -368,16 +382,20 @@ static void test_verdicts(void **state)
         size_t n;
         int model;
         const char *want;       /* NULL: an error */
+        size_t nsubjects;
     } cases[] = {
-        { { "pass" }, 1, 0, "pass" },
-        { { "pass", "warn" }, 2, 0, "warn" },
-        { { "warn", "-", "pass" }, 3, 0, "unchecked" },
-        { { "-", "fail", "warn" }, 3, 0, "fail" },
-        { { "fail", "pass" }, 2, 1, "fail" },
-        { { NULL }, 0, 1, "unchecked" },        /* a model, no data */
-        { { NULL }, 0, 0, NULL },               /* nothing to attest */
-        { { "pass", "bogus" }, 2, 0, NULL },
-        { { "unchecked" }, 1, 0, NULL },        /* not a check verdict */
+        { { "pass" }, 1, 0, "pass", 1 },
+        { { "pass", "warn" }, 2, 0, "warn", 2 },
+        { { "warn", "-", "pass" }, 3, 0, "unchecked", 3 },
+        { { "-", "fail", "warn" }, 3, 0, "fail", 3 },
+        { { "fail", "pass" }, 2, 1, "fail", 3 },
+        { { NULL }, 0, 1, "unchecked", 1 },     /* a model, no data */
+        { { "pass", "^fail", "^-" }, 3, 0, "pass", 1 },   /* context */
+        { { "^pass" }, 1, 1, "unchecked", 1 },  /* no subject snapshot */
+        { { NULL }, 0, 0, NULL, 0 },            /* nothing to attest */
+        { { "^pass" }, 1, 0, NULL, 0 },         /* ... upstream only */
+        { { "pass", "bogus" }, 2, 0, NULL, 0 },
+        { { "unchecked" }, 1, 0, NULL, 0 },     /* not a check verdict */
     };
     size_t i;
 
@@ -396,9 +414,11 @@ static void test_verdicts(void **state)
             assert_string_equal(j_string(j_get(j_get(st, "predicate"),
                                                "verdict")), cases[i].want);
             assert_int_equal(j_len(j_get(st, "subject")),
-                             cases[i].n + (size_t)cases[i].model);
+                             cases[i].nsubjects);
+            assert_int_equal(j_len(j_get(j_get(st, "predicate"),
+                                         "snapshots")), cases[i].n);
         }
-        if (cases[i].n == 3 && st != NULL) {
+        if (cases[i].nsubjects == 3 && !cases[i].model) {
             /* Names stay unique: the repeated path gets its digest. */
             struct json_t *sub = j_get(st, "subject");
 
