@@ -10,7 +10,7 @@
 #include "json.h"
 #include "compliance_int.h"
 
-#define COL_GAP 70.0            /* between ranks */
+#define COL_GAP 96.0            /* between ranks: room for a label */
 #define ROW_GAP 22.0            /* between rows */
 #define MARGIN 10.0
 
