@@ -511,6 +511,16 @@ static void sink_merge(void *self, void *ws, uint64_t rec_off,
     worker_free(ck, w);
 }
 
+/* On the worker's thread after its last record: sort unique keys. */
+static void sink_done(void *ws)
+{
+    struct worker *w = ws;
+    size_t i;
+
+    for (i = 0; i < w->ck->r->ncheck; i++)
+        dedup_part_seal(&w->wc[i].part);
+}
+
 static void sink_init(struct checker *ck)
 {
     ck->sink.name = "rules";
@@ -518,6 +528,7 @@ static void sink_init(struct checker *ck)
     ck->sink.worker_new = sink_worker_new;
     ck->sink.row = sink_row;
     ck->sink.merge = sink_merge;
+    ck->sink.done = sink_done;
 }
 
 const struct scan_sink *checker_sink(struct checker *ck)

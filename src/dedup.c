@@ -1,9 +1,12 @@
-/* dedup.c -- exact repeats by one in-place sort (dedup.h).
+/* dedup.c -- exact repeats by sorting (dedup.h).
  *
- * The sort is an in-place MSD radix sort (American flag sort: 8-bit
- * digits, cycle-leader permutation, insertion sort below 32 keys), so
- * sorting 8M keys needs no second array: peak memory stays at the keys
- * themselves, 12 bytes a record. */
+ * Keys live in runs of at most DEDUP_RUN keys (8 or 12 bytes each, one
+ * array per run, so a run grows without copying the others and memory
+ * stays at the keys themselves).  A run is sorted in place when it is
+ * full or sealed (MSD radix, American flag: 8-bit digits, cycle-leader
+ * permutation, insertion sort below 32 keys), on the thread that filled
+ * it; dedup_finish() merges all sorted runs with a small heap in one
+ * streaming walk that counts repeats and feeds the digest. */
 #include <stdlib.h>
 #include <string.h>
 #include "dedup.h"
@@ -11,38 +14,217 @@
 #include "hash.h"
 #include "util.h"
 
+#define RUN_FIRST ((size_t)1024)        /* first capacity of a run */
+
+/* ---- keys ---- */
+
+static inline size_t kwidth(int wide)
+{
+    return wide ? 12 : 8;
+}
+
+static inline uint64_t get_hi(const unsigned char *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint32_t get_lo(const unsigned char *p, int wide)
+{
+    uint32_t v = 0;
+
+    if (wide)
+        memcpy(&v, p + 8, 4);
+    return v;
+}
+
+static inline int kless(const unsigned char *a, const unsigned char *b,
+                        int wide)
+{
+    uint64_t x = get_hi(a), y = get_hi(b);
+
+    if (x != y)
+        return x < y;
+    return get_lo(a, wide) < get_lo(b, wide);
+}
+
+static inline void kswap(unsigned char *a, unsigned char *b, int wide)
+{
+    unsigned char t[12];
+
+    if (wide) {
+        memcpy(t, a, 12);
+        memcpy(a, b, 12);
+        memcpy(b, t, 12);
+    } else {
+        memcpy(t, a, 8);
+        memcpy(a, b, 8);
+        memcpy(b, t, 8);
+    }
+}
+
+/* Digit at byte position pos: 0..7 from hi (most significant first),
+ * 8..11 from lo. */
+static inline unsigned digit(const unsigned char *p, int pos, int wide)
+{
+    if (pos < 8)
+        return (unsigned)(get_hi(p) >> (56 - 8 * pos)) & 0xFF;
+    return (unsigned)(get_lo(p, wide) >> (24 - 8 * (pos - 8))) & 0xFF;
+}
+
+/* ---- in-place MSD radix sort of a run ---- */
+
+static void insertion(unsigned char *a, size_t n, int wide)
+{
+    size_t w = kwidth(wide), i, j;
+    unsigned char t[12];
+
+    for (i = 1; i < n; i++) {
+        if (!kless(a + i * w, a + (i - 1) * w, wide))
+            continue;
+        memcpy(t, a + i * w, w);
+        for (j = i; j > 0 && kless(t, a + (j - 1) * w, wide); j--)
+            memcpy(a + j * w, a + (j - 1) * w, w);
+        memcpy(a + j * w, t, w);
+    }
+}
+
+static void msd_sort(unsigned char *a, size_t n, int pos, int wide)
+{
+    size_t w = kwidth(wide), count[256], next[256], end[256], i;
+    int maxpos = wide ? 12 : 8;
+    unsigned b;
+
+    for (;;) {
+        if (n < 32 || pos >= maxpos) {
+            insertion(a, n, wide);
+            return;
+        }
+        memset(count, 0, sizeof(count));
+        for (i = 0; i < n; i++)
+            count[digit(a + i * w, pos, wide)]++;
+        if (count[digit(a, pos, wide)] == n) {
+            pos++;                      /* one bucket: next digit */
+            continue;
+        }
+        break;
+    }
+    for (i = 0, b = 0; b < 256; b++) {
+        next[b] = i;
+        i += count[b];
+        end[b] = i;
+    }
+    for (b = 0; b < 256; b++) {
+        while (next[b] < end[b]) {
+            unsigned char *x = a + next[b] * w;
+            unsigned d = digit(x, pos, wide);
+
+            if (d == b)
+                next[b]++;
+            else
+                kswap(x, a + next[d]++ * w, wide);
+        }
+    }
+    for (i = 0, b = 0; b < 256; b++) {
+        if (count[b] > 1)
+            msd_sort(a + i * w, count[b], pos + 1, wide);
+        i += count[b];
+    }
+}
+
+static void run_sort(struct dedup_run *r, int wide)
+{
+    if (!r->sorted)
+        msd_sort(r->k, r->n, 0, wide);
+    r->sorted = 1;
+}
+
+/* ---- parts ---- */
+
 void dedup_part_init(struct dedup_part *p, int wide)
 {
     memset(p, 0, sizeof(*p));
     p->wide = wide;
 }
 
+/* The run to append to, with room for one key. */
+static struct dedup_run *run_room(struct dedup_part *p)
+{
+    size_t w = kwidth(p->wide);
+    struct dedup_run *r = p->nrun ? &p->run[p->nrun - 1] : NULL;
+
+    if (r != NULL && r->n < r->cap)
+        return r;
+    if (r != NULL && r->cap < DEDUP_RUN) {
+        r->cap = MIN(2 * r->cap, DEDUP_RUN);
+        r->k = xrealloc(r->k, r->cap * w);
+        return r;
+    }
+    if (r != NULL)
+        run_sort(r, p->wide);           /* full: sort it now */
+    grow(&p->run, &p->runcap, p->nrun + 1, sizeof(*p->run));
+    r = &p->run[p->nrun++];
+    memset(r, 0, sizeof(*r));
+    r->cap = RUN_FIRST;
+    r->k = xmalloc(r->cap * w);
+    return r;
+}
+
 void dedup_part_add(struct dedup_part *p, const void *bytes, size_t n)
 {
+    struct dedup_run *r = p->nrun ? &p->run[p->nrun - 1] : NULL;
     uint64_t h[2];
+    unsigned char *k;
 
-    if (p->n == p->cap) {
-        size_t cap = p->cap;
-
-        grow(&p->hi, &cap, p->n + 1, sizeof(*p->hi));
-        if (p->wide)
-            p->lo = xrealloc(p->lo, cap * sizeof(*p->lo));
-        p->cap = cap;
-    }
+    if (r == NULL || r->n == r->cap)
+        r = run_room(p);
     hash128(bytes, n, h);
-    p->hi[p->n] = h[1];
-    if (p->wide)
-        p->lo[p->n] = (uint32_t)h[0];
+    k = r->k + r->n * kwidth(p->wide);
+    memcpy(k, &h[1], 8);
+    if (p->wide) {
+        uint32_t lo = (uint32_t)h[0];
+
+        memcpy(k + 8, &lo, 4);
+    }
+    r->n++;
     p->n++;
+}
+
+void dedup_part_seal(struct dedup_part *p)
+{
+    size_t i;
+
+    for (i = 0; i < p->nrun; i++)
+        run_sort(&p->run[i], p->wide);
+}
+
+void dedup_part_join(struct dedup_part *dst, struct dedup_part *src)
+{
+    size_t i;
+
+    for (i = 0; i < src->nrun; i++) {
+        if (src->run[i].n == 0) {
+            free(src->run[i].k);
+            continue;
+        }
+        grow(&dst->run, &dst->runcap, dst->nrun + 1, sizeof(*dst->run));
+        dst->run[dst->nrun++] = src->run[i];
+    }
+    dst->n += src->n;
+    free(src->run);
+    dedup_part_init(src, src->wide);
 }
 
 void dedup_part_release(struct dedup_part *p)
 {
-    free(p->hi);
-    free(p->lo);
-    p->hi = NULL;
-    p->lo = NULL;
-    p->n = p->cap = 0;
+    size_t i;
+
+    for (i = 0; i < p->nrun; i++)
+        free(p->run[i].k);
+    free(p->run);
+    dedup_part_init(p, p->wide);
 }
 
 void dedup_init(struct dedup *d, int wide)
@@ -53,113 +235,71 @@ void dedup_init(struct dedup *d, int wide)
 
 void dedup_merge(struct dedup *d, struct dedup_part *p)
 {
-    struct dedup_part *a = &d->all;
-
-    if (a->hi == NULL) {
-        *a = *p;
-        dedup_part_init(p, a->wide);
-        return;
-    }
-    if (a->n + p->n > a->cap) {
-        a->cap = a->n + p->n;
-        a->hi = xrealloc(a->hi, a->cap * sizeof(*a->hi));
-        if (a->wide)
-            a->lo = xrealloc(a->lo, a->cap * sizeof(*a->lo));
-    }
-    if (p->n > 0) {
-        memcpy(a->hi + a->n, p->hi, p->n * sizeof(*p->hi));
-        if (a->wide)
-            memcpy(a->lo + a->n, p->lo, p->n * sizeof(*p->lo));
-    }
-    a->n += p->n;
-    dedup_part_release(p);
+    dedup_part_join(&d->all, p);
 }
 
-/* ---- in-place MSD radix sort of (hi, lo) pairs ---- */
+/* ---- the merge walk ---- */
 
-static int less(const uint64_t *hi, const uint32_t *lo, size_t i, size_t j)
+struct head {
+    const unsigned char *p, *end;
+    uint64_t hi;
+    uint32_t lo;
+    int extra;                  /* from the digest-only keys */
+    size_t w;
+    int wide;
+};
+
+static inline int hless(const struct head *a, const struct head *b)
 {
-    if (hi[i] != hi[j])
-        return hi[i] < hi[j];
-    return lo != NULL && lo[i] < lo[j];
+    if (a->hi != b->hi)
+        return a->hi < b->hi;
+    return a->lo < b->lo;
 }
 
-static void swap(uint64_t *hi, uint32_t *lo, size_t i, size_t j)
+static inline void head_load(struct head *h)
 {
-    uint64_t t = hi[i];
+    h->hi = get_hi(h->p);
+    h->lo = get_lo(h->p, h->wide);
+}
 
-    hi[i] = hi[j];
-    hi[j] = t;
-    if (lo != NULL) {
-        uint32_t u = lo[i];
+static void sift_down(struct head *hp, size_t n, size_t i)
+{
+    struct head t = hp[i];
 
-        lo[i] = lo[j];
-        lo[j] = u;
+    for (;;) {
+        size_t c = 2 * i + 1;
+
+        if (c >= n)
+            break;
+        if (c + 1 < n && hless(&hp[c + 1], &hp[c]))
+            c++;
+        if (!hless(&hp[c], &t))
+            break;
+        hp[i] = hp[c];
+        i = c;
     }
+    hp[i] = t;
 }
 
-static void insertion(uint64_t *hi, uint32_t *lo, size_t n)
+static void add_heads(struct head *hp, size_t *nh, struct dedup_part *p,
+                      int extra)
 {
-    size_t i, j;
+    size_t i;
 
-    for (i = 1; i < n; i++)
-        for (j = i; j > 0 && less(hi, lo, j, j - 1); j--)
-            swap(hi, lo, j, j - 1);
-}
+    dedup_part_seal(p);
+    for (i = 0; i < p->nrun; i++) {
+        struct head *h;
 
-/* Digit at byte position pos: 0..7 from hi (most significant first),
- * 8..11 from lo. */
-static unsigned digit(const uint64_t *hi, const uint32_t *lo, size_t i,
-                      int pos)
-{
-    if (pos < 8)
-        return (unsigned)(hi[i] >> (56 - 8 * pos)) & 0xFF;
-    return (unsigned)(lo[i] >> (24 - 8 * (pos - 8))) & 0xFF;
-}
-
-static void msd_sort(uint64_t *hi, uint32_t *lo, size_t n, int pos,
-                     int maxpos)
-{
-    size_t count[256], start[256], next[256], i;
-    unsigned b;
-
-    if (n < 32 || pos >= maxpos) {
-        insertion(hi, lo, n);
-        return;
+        if (p->run[i].n == 0)
+            continue;
+        h = &hp[(*nh)++];
+        h->wide = p->wide;
+        h->w = kwidth(p->wide);
+        h->p = p->run[i].k;
+        h->end = p->run[i].k + p->run[i].n * h->w;
+        h->extra = extra;
+        head_load(h);
     }
-    memset(count, 0, sizeof(count));
-    for (i = 0; i < n; i++)
-        count[digit(hi, lo, i, pos)]++;
-    for (i = 0, b = 0; b < 256; b++) {
-        start[b] = i;
-        next[b] = i;
-        i += count[b];
-    }
-    for (b = 0; b < 256; b++) {
-        size_t end = start[b] + count[b];
-
-        while (next[b] < end) {
-            unsigned d = digit(hi, lo, next[b], pos);
-
-            if (d == b)
-                next[b]++;
-            else
-                swap(hi, lo, next[b], next[d]++);
-        }
-    }
-    for (b = 0; b < 256; b++)
-        if (count[b] > 1)
-            msd_sort(hi + start[b], lo ? lo + start[b] : NULL, count[b],
-                     pos + 1, maxpos);
-}
-
-static int key_cmp(uint64_t ahi, uint32_t alo, uint64_t bhi, uint32_t blo)
-{
-    if (ahi != bhi)
-        return ahi < bhi ? -1 : 1;
-    if (alo != blo)
-        return alo < blo ? -1 : 1;
-    return 0;
 }
 
 static void put_key(unsigned char *kb, size_t *fill, uint64_t hi,
@@ -174,46 +314,6 @@ static void put_key(unsigned char *kb, size_t *fill, uint64_t hi,
             kb[(*fill)++] = (unsigned char)(lo >> (8 * j));
 }
 
-/* SHA-256 over the merge of two sorted key lists. */
-static void write_digest(const struct dedup_part *a,
-                         const struct dedup_part *b, char *digest_hex)
-{
-    struct sha256 *h = sha256_new();
-    unsigned char cnt[8], md[32], kb[12 * 256];
-    uint64_t n = a->n + (b ? b->n : 0);
-    size_t i = 0, j = 0, fill = 0, bn = b ? b->n : 0, k;
-
-    for (k = 0; k < 8; k++)
-        cnt[k] = (unsigned char)(n >> (8 * k));
-    sha256_update(h, "assay-rows-v1", 14);
-    sha256_update(h, cnt, 8);
-    while (i < a->n || j < bn) {
-        int take_a;
-
-        if (j >= bn)
-            take_a = 1;
-        else if (i >= a->n)
-            take_a = 0;
-        else
-            take_a = key_cmp(a->hi[i], a->wide ? a->lo[i] : 0, b->hi[j],
-                             b->wide ? b->lo[j] : 0) <= 0;
-        if (take_a) {
-            put_key(kb, &fill, a->hi[i], a->wide ? a->lo[i] : 0, a->wide);
-            i++;
-        } else {
-            put_key(kb, &fill, b->hi[j], b->wide ? b->lo[j] : 0, b->wide);
-            j++;
-        }
-        if (fill + 12 > sizeof(kb)) {
-            sha256_update(h, kb, fill);
-            fill = 0;
-        }
-    }
-    sha256_update(h, kb, fill);
-    sha256_final(h, md);
-    hex_encode(md, 32, digest_hex);
-}
-
 void dedup_finish(struct dedup *d, char *digest_hex)
 {
     dedup_finish_with(d, NULL, digest_hex);
@@ -223,39 +323,89 @@ void dedup_finish_with(struct dedup *d, struct dedup_part *extra,
                        char *digest_hex)
 {
     struct dedup_part *a = &d->all;
-    size_t i, k;
+    size_t nh = 0, i, repcap = 0, fill = 0;
+    struct head *hp = xcalloc(a->nrun + (extra ? extra->nrun : 0) + 1,
+                              sizeof(*hp));
+    struct sha256 *sha = NULL;
+    unsigned char kb[12 * 1024], cnt[8], md[32];
+    uint64_t phi = 0, total = a->n + (extra ? extra->n : 0);
+    uint32_t plo = 0;
+    int have_prev = 0, prev_rep = 0;
 
-    msd_sort(a->hi, a->lo, a->n, 0, a->wide ? 12 : 8);
+    add_heads(hp, &nh, a, 0);
     if (extra != NULL)
-        msd_sort(extra->hi, extra->lo, extra->n, 0, extra->wide ? 12 : 8);
+        add_heads(hp, &nh, extra, 1);
+    for (i = nh; i-- > 0;)
+        sift_down(hp, nh, i);
     d->count = a->n;
     d->repeats = 0;
     d->nrep = 0;
-    for (i = 1; i < a->n; i++)
-        if (a->hi[i] == a->hi[i - 1] && (!a->wide || a->lo[i] == a->lo[i - 1]))
-            d->repeats++;
-    if (d->repeats > 0) {
-        d->rep_hi = xmalloc(d->repeats * sizeof(*d->rep_hi));
-        d->rep_lo = xmalloc(d->repeats * sizeof(*d->rep_lo));
-        for (i = 1, k = 0; i < a->n; i++) {
-            uint32_t l0 = a->wide ? a->lo[i - 1] : 0;
-            uint32_t l1 = a->wide ? a->lo[i] : 0;
-
-            if (a->hi[i] != a->hi[i - 1] || l0 != l1)
-                continue;
-            if (k > 0 && d->rep_hi[k - 1] == a->hi[i] && d->rep_lo[k - 1] == l1)
-                continue;
-            d->rep_hi[k] = a->hi[i];
-            d->rep_lo[k] = l1;
-            k++;
-        }
-        d->nrep = k;
+    if (digest_hex != NULL) {
+        sha = sha256_new();
+        for (i = 0; i < 8; i++)
+            cnt[i] = (unsigned char)(total >> (8 * i));
+        sha256_update(sha, "assay-rows-v1", 14);
+        sha256_update(sha, cnt, 8);
     }
-    if (digest_hex != NULL)
-        write_digest(a, extra, digest_hex);
+    while (nh > 0) {
+        struct head *h = &hp[0];
+        uint64_t hi = h->hi;
+        uint32_t lo = h->lo;
+
+        if (sha != NULL) {
+            put_key(kb, &fill, hi, lo, h->wide);
+            if (fill + 12 > sizeof(kb)) {
+                sha256_update(sha, kb, fill);
+                fill = 0;
+            }
+        }
+        if (!h->extra) {
+            if (have_prev && hi == phi && lo == plo) {
+                d->repeats++;
+                if (!prev_rep) {
+                    grow(&d->rep_hi, &repcap, d->nrep + 1,
+                         sizeof(*d->rep_hi));
+                    d->rep_lo = xrealloc(d->rep_lo,
+                                         repcap * sizeof(*d->rep_lo));
+                    d->rep_hi[d->nrep] = hi;
+                    d->rep_lo[d->nrep] = lo;
+                    d->nrep++;
+                }
+                prev_rep = 1;
+            } else {
+                prev_rep = 0;
+            }
+            phi = hi;
+            plo = lo;
+            have_prev = 1;
+        }
+        h->p += h->w;
+        if (h->p < h->end) {
+            head_load(h);
+        } else {
+            hp[0] = hp[--nh];
+        }
+        if (nh > 0)
+            sift_down(hp, nh, 0);
+    }
+    if (sha != NULL) {
+        sha256_update(sha, kb, fill);
+        sha256_final(sha, md);
+        hex_encode(md, 32, digest_hex);
+    }
+    free(hp);
     dedup_part_release(a);
     if (extra != NULL)
         dedup_part_release(extra);
+}
+
+static int key_cmp(uint64_t ahi, uint32_t alo, uint64_t bhi, uint32_t blo)
+{
+    if (ahi != bhi)
+        return ahi < bhi ? -1 : 1;
+    if (alo != blo)
+        return alo < blo ? -1 : 1;
+    return 0;
 }
 
 int dedup_is_repeated(const struct dedup *d, const void *bytes, size_t n)

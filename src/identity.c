@@ -30,28 +30,33 @@ struct identity {
 };
 
 /* Canonical encoding: field count, then each field as a 4-byte LE length
- * and its bytes.  Quoting and line endings do not matter; text does. */
-static void put_le32(struct buf *b, uint32_t v)
+ * and its bytes.  Quoting and line endings do not matter; text does.
+ * Written in one go into a buffer sized once per record. */
+static inline unsigned char *put_le32(unsigned char *o, uint32_t v)
 {
-    unsigned char le[4];
-
-    le[0] = (unsigned char)v;
-    le[1] = (unsigned char)(v >> 8);
-    le[2] = (unsigned char)(v >> 16);
-    le[3] = (unsigned char)(v >> 24);
-    buf_add(b, le, 4);
+    o[0] = (unsigned char)v;
+    o[1] = (unsigned char)(v >> 8);
+    o[2] = (unsigned char)(v >> 16);
+    o[3] = (unsigned char)(v >> 24);
+    return o + 4;
 }
 
 static void encode(struct buf *b, const struct row *row)
 {
-    size_t i;
+    size_t i, need = 4 + 4 * row->nfields;
+    unsigned char *o;
 
+    for (i = 0; i < row->nfields; i++)
+        need += row->len[i];
     buf_reset(b);
-    put_le32(b, (uint32_t)row->nfields);
+    grow(&b->data, &b->cap, need + 1, 1);
+    o = put_le32((unsigned char *)b->data, (uint32_t)row->nfields);
     for (i = 0; i < row->nfields; i++) {
-        put_le32(b, row->len[i]);
-        buf_add(b, row->field[i], row->len[i]);
+        o = put_le32(o, row->len[i]);
+        memcpy(o, row->field[i], row->len[i]);
+        o += row->len[i];
     }
+    b->len = need;
 }
 
 static void *id_worker_new(void *self, unsigned worker)
@@ -77,29 +82,25 @@ static int id_row(void *wsp, const struct row *row, struct assay_err *err)
     return 0;
 }
 
+/* On the worker's thread, after its last record: sort its keys there. */
+static void id_done(void *wsp)
+{
+    struct identity_ws *ws = wsp;
+
+    dedup_part_seal(&ws->good);
+    dedup_part_seal(&ws->bad);
+}
+
 static void id_merge(void *self, void *wsp, uint64_t rec_off,
                      uint64_t line_off)
 {
     struct identity *id = self;
     struct identity_ws *ws = wsp;
-    size_t i;
 
     (void)rec_off;
     (void)line_off;
     dedup_merge(&id->d, &ws->good);
-    for (i = 0; i < ws->bad.n; i++) {
-        if (id->bad.n == id->bad.cap) {
-            size_t cap = id->bad.cap;
-
-            grow(&id->bad.hi, &cap, id->bad.n + 1, sizeof(*id->bad.hi));
-            id->bad.lo = xrealloc(id->bad.lo, cap * sizeof(*id->bad.lo));
-            id->bad.cap = cap;
-        }
-        id->bad.hi[id->bad.n] = ws->bad.hi[i];
-        id->bad.lo[id->bad.n] = ws->bad.lo[i];
-        id->bad.n++;
-    }
-    dedup_part_release(&ws->bad);
+    dedup_part_join(&id->bad, &ws->bad);
     buf_release(&ws->enc);
     free(ws);
 }
@@ -116,6 +117,7 @@ struct identity *identity_new(const struct scan *s)
     id->sink.worker_new = id_worker_new;
     id->sink.row = id_row;
     id->sink.merge = id_merge;
+    id->sink.done = id_done;
     return id;
 }
 

@@ -442,6 +442,17 @@ static void worker_init(struct worker *w, struct scan *s, unsigned id)
         w->ws[i] = s->sinks[i].worker_new(s->sinks[i].self, id);
 }
 
+/* The worker's last record is in: let sinks finish on this thread. */
+static void worker_done(struct worker *w)
+{
+    struct scan *s = w->s;
+    size_t i;
+
+    for (i = 0; i < s->nsinks; i++)
+        if (s->sinks[i].done != NULL)
+            s->sinks[i].done(w->ws[i]);
+}
+
 static struct csv_reader *worker_reader(struct worker *w, uint64_t first_line)
 {
     struct scan *s = w->s;
@@ -563,6 +574,7 @@ static int run_streaming(struct scan *s, struct worker *w,
         goto out;
     w->records = csv_reader_records(r);
     w->lines = csv_reader_lines(r);
+    worker_done(w);
     rc = 0;
 out:
     if (rc < 0 && w->failed)
@@ -719,6 +731,7 @@ static void *worker_main(void *arg)
         if (finish_reader(w, r) == 0) {
             w->records = csv_reader_records(r);
             w->lines = csv_reader_lines(r);
+            worker_done(w);
         }
     }
     csv_reader_free(r);

@@ -35,6 +35,10 @@ struct scan_sink {
      * first) and free it.  rec_off/line_off: add to the worker's record
      * and line numbers to make them absolute. */
     void (*merge)(void *self, void *ws, uint64_t rec_off, uint64_t line_off);
+    /* Optional (NULL: none): called on the worker's own thread after its
+     * last record, before any merge, for work that can run in parallel
+     * (sorting keys). */
+    void (*done)(void *ws);
 };
 
 /* Line numbers: every worker's rows carry absolute line numbers (the scan
