@@ -122,6 +122,9 @@ static int parse_class(const char *p, size_t n, size_t *i, unsigned char *set)
             if (k + 1 >= n || !add_escape(set, p[k + 1]))
                 return 0;
             k += 2;
+            /* [\\-z] [\.-z]: a range from an escaped character */
+            if (k + 1 < n && p[k] == '-' && p[k + 1] != ']')
+                return 0;
             continue;
         }
         if (k + 2 < n && p[k + 1] == '-' && p[k + 2] != ']') {
