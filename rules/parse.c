@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include "rules_int.h"
 #include "json.h"
 
@@ -769,11 +770,19 @@ struct rules *rules_load(const char *path, struct assay_err *err)
     char *text = NULL;
     size_t n = 0;
     struct rules *r = NULL;
+    struct stat st;
 
     f = fopen(path, "rb");
     if (f == NULL) {
         seterr(err, ASSAY_EOPEN, "cannot open '%s': %s", path,
                strerror(errno));
+        goto out;
+    }
+    /* A directory opens, then fails to read: bad input, not an I/O
+     * error. */
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        seterr(err, ASSAY_EOPEN, "cannot read '%s': %s", path,
+               strerror(EISDIR));
         goto out;
     }
     text = xmalloc((size_t)YDOC_MAX_BYTES + 1);

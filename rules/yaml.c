@@ -110,6 +110,7 @@ static int syntax_error(struct loader *ld, const yaml_parser_t *p)
 {
     const char *problem = p->problem != NULL ? p->problem : "syntax error";
     unsigned line, col;
+    size_t at;
 
     if (p->error == YAML_MEMORY_ERROR)
         return seterr(ld->err, ASSAY_ENOMEM, "%s: out of memory", ld->name);
@@ -118,6 +119,16 @@ static int syntax_error(struct loader *ld, const yaml_parser_t *p)
         return seterr_at(ld->err, ASSAY_ERULES, ld->name, line, col,
                          "%s", problem);
     }
+    /* libyaml's "found character that cannot start any token" for a
+     * tab says nothing of tabs: YAML indents with spaces only. */
+    at = byte_at(ld, p->problem_mark.line, p->problem_mark.column);
+    if (p->error == YAML_SCANNER_ERROR && at != (size_t)-1 &&
+        at < ld->len && ld->text[at] == '\t')
+        return seterr_at(ld->err, ASSAY_ERULES, ld->name,
+                         (unsigned long)p->problem_mark.line + 1,
+                         (unsigned long)p->problem_mark.column + 1,
+                         "a tab character where YAML expects spaces "
+                         "(indent with spaces, not tabs)");
     if (p->context != NULL)
         return seterr_at(ld->err, ASSAY_ERULES, ld->name,
                          (unsigned long)p->problem_mark.line + 1,

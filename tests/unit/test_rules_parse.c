@@ -663,6 +663,28 @@ static void test_hostile_files(void **state)
           "duplicate_key.yml:5:5: duplicate key 'type' (first at 4:5)" },
         { "deep_nesting.yml", ASSAY_ERULES,
           "deep_nesting.yml:1:73: nesting is too deep" },
+        /* tests/data/rules/hostile: also run through the CLI by
+         * tests/cli/0160-hostile-rules.t */
+        { "hostile/tab-indent.yml", ASSAY_ERULES,
+          "hostile/tab-indent.yml:4:1: a tab character where YAML expects "
+          "spaces (indent with spaces, not tabs)" },
+        { "hostile/alias-bomb.yml", ASSAY_ERULES,
+          "hostile/alias-bomb.yml:2:4: anchors and aliases are not "
+          "supported in rules files" },
+        { "hostile/alias-only.yml", ASSAY_ERULES,
+          "hostile/alias-only.yml:3:10: anchors and aliases are not "
+          "supported in rules files" },
+        { "hostile/tag.yml", ASSAY_ERULES,
+          "hostile/tag.yml:1:10: tags are not supported "
+          "('tag:yaml.org,2002:int')" },
+        { "hostile/empty.yml", ASSAY_ERULES,
+          "hostile/empty.yml:1:1: empty rules file" },
+        { "hostile/duplicate-keys.yml", ASSAY_ERULES,
+          "hostile/duplicate-keys.yml:7:34: duplicate key 'min' (first at "
+          "7:17)" },
+        { "hostile/nul-in-name.yml", ASSAY_ERULES,
+          "hostile/nul-in-name.yml:3:11: a NUL character is not allowed "
+          "here" },
     };
     size_t i;
 
@@ -703,6 +725,101 @@ static void test_limits(void **state)
     r = rules_load(TEST_DATA "/rules/no-such-file.yml", &err);
     assert_null(r);
     assert_int_equal(err.status, ASSAY_EOPEN);
+
+    /* A directory is bad input (exit 3), not an I/O error. */
+    r = rules_load(TEST_DATA "/rules/hostile", &err);
+    assert_null(r);
+    assert_int_equal(err.status, ASSAY_EOPEN);
+    assert_string_equal(err.msg, "cannot read '" TEST_DATA "/rules/hostile"
+                        "': Is a directory");
+}
+
+/* Tabs: libyaml's "cannot start any token" says why when it is a tab. */
+static void test_tabs(void **state)
+{
+    static const struct {
+        const char *text;
+        const char *msg;        /* NULL: parses */
+    } cases[] = {
+        { "version: 1\ncolumns:\n\t- name: a\n",
+          "t.yml:3:1: a tab character where YAML expects spaces (indent "
+          "with spaces, not tabs)" },
+        { "columns:\n  - name: a\n    checks:\n  \t- unique\n",
+          "t.yml:4:3: a tab character where YAML expects spaces (indent "
+          "with spaces, not tabs)" },
+        { "version:\t1\n", NULL },
+        { "columns: [{name: \"a\tb\"}]\n", NULL },
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct assay_err err = ASSAY_ERR_INIT;
+        struct rules *r = rules_parse(cases[i].text, strlen(cases[i].text),
+                                      "t.yml", &err);
+
+        if (cases[i].msg == NULL) {
+            if (r == NULL)
+                fail_msg("case %zu: %s", i, err.msg);
+            rules_free(r);
+            continue;
+        }
+        assert_null(r);
+        assert_int_equal(err.status, ASSAY_ERULES);
+        assert_string_equal(err.msg, cases[i].msg);
+    }
+}
+
+/* The byte-loop fast path of rules/regex.c must answer as PCRE2 does
+ * (tests/fuzz/fuzz_regex.c checks this on random patterns; its finds
+ * are kept here).  fast: whether the fast path takes the pattern. */
+static void test_regex_fast_path(void **state)
+{
+    static const struct {
+        const char *pat, *subj;
+        int want, fast;
+    } cases[] = {
+        { "^[0-9]{5}$", "12345", 1, 1 },
+        { "^[0-9]{5}$", "1234", 0, 1 },
+        { "^[a-z]+[0-9]{2}$", "abc12", 1, 1 },
+        { "^[\\]a-]+$", "a]-", 1, 1 },
+        { "^[a-c-e]+$", "-e", 1, 1 },
+        /* fuzz_regex: an escaped character starts a range in PCRE2
+         * ('\\-z' is 0x5c-0x7a); the fast path took it for three
+         * characters and missed 'b' */
+        { "^[\\\\-z]*$", "ab", 1, 0 },
+        { "^[a\\.-z]$", "b", 1, 0 },
+        { "^[\\]-a]$", "_", 1, 0 },
+        { "^[\\]-]$", "-", 1, 1 },
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < ARRAY_SIZE(cases); i++) {
+        char msg[256];
+        size_t off;
+        struct rx *slow = rx_compile(cases[i].pat, strlen(cases[i].pat),
+                                     RX_NO_FAST, msg, sizeof(msg), &off);
+        struct rx *fast = rx_compile(cases[i].pat, strlen(cases[i].pat), 0,
+                                     msg, sizeof(msg), &off);
+        struct rx_scratch *ss, *fs;
+
+        if (slow == NULL || fast == NULL)
+            fail_msg("'%s': %s", cases[i].pat, msg);
+        ss = rx_scratch_new(slow);
+        fs = rx_scratch_new(fast);
+        if (rx_fast(fast) != cases[i].fast ||
+            rx_match(slow, ss, cases[i].subj, strlen(cases[i].subj)) !=
+            cases[i].want ||
+            rx_match(fast, fs, cases[i].subj, strlen(cases[i].subj)) !=
+            cases[i].want)
+            fail_msg("case %zu: '%s' on '%s' (fast path %d)", i,
+                     cases[i].pat, cases[i].subj, rx_fast(fast));
+        rx_scratch_free(ss);
+        rx_scratch_free(fs);
+        rx_free(slow);
+        rx_free(fast);
+    }
 }
 
 /* Big documents near the size cap parse in linear time: a 900 KB flow
@@ -788,6 +905,8 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_hostile_files),
         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_tabs),
+        cmocka_unit_test(test_regex_fast_path),
         cmocka_unit_test(test_big),
         cmocka_unit_test(test_suggest),
     };
