@@ -169,8 +169,8 @@ run bias "$SM" --facet gender --facet-value F --label outcome \
     --label-value yes --mode exact
 is "$rc" 2 "unknown mode: exit 2"
 run bias "$SM" --facet gender --facet-value F --label outcome \
-    --label-value yes --format sarif
-is "$rc" 2 "bias --format takes text or json"
+    --label-value yes --format yaml
+is "$rc" 2 "bias --format: an unknown format is a usage error"
 run bias --help
 is "$rc" 0 "--help exits 0"
 like "$out" "facet-threshold" "--help lists the options"
