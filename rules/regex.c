@@ -305,6 +305,7 @@ struct rx *rx_compile(const char *pat, size_t n, int flags, char *msg,
     pcre2_code *code;
     int ec;
     PCRE2_SIZE off = 0;
+    size_t jitsize = 0;
     uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF |
                     PCRE2_DOLLAR_ENDONLY;
 
@@ -320,7 +321,12 @@ struct rx *rx_compile(const char *pat, size_t n, int flags, char *msg,
     }
     rx = xcalloc(1, sizeof(*rx));
     rx->code = code;
-    rx->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
+    /* (*NO_JIT) in the pattern: pcre2_jit_compile() succeeds without
+     * compiling, and pcre2_jit_match() would then fail on every value.
+     * Only a pattern with JIT code takes the JIT path. */
+    rx->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0 &&
+              pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jitsize) == 0 &&
+              jitsize > 0;
     if (!(flags & RX_NO_FAST))
         rx->fast = fast_compile(pat, n);
     return rx;

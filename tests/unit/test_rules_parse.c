@@ -791,6 +791,9 @@ static void test_regex_fast_path(void **state)
         { "^[a\\.-z]$", "b", 1, 0 },
         { "^[\\]-a]$", "_", 1, 0 },
         { "^[\\]-]$", "-", 1, 1 },
+        /* (*NO_JIT): every value was a "match limit" error */
+        { "(*NO_JIT)(a+)+$", "aaa", 1, 0 },
+        { "(*NO_JIT)^a+$", "aab", 0, 0 },
     };
     size_t i;
 
