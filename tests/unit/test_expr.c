@@ -272,6 +272,48 @@ static void test_nesting(void **state)
     buf_release(&b);
 }
 
+/* Hostile nesting, 100k deep, in every form the grammar recurses on:
+ * refused with a message, never a stack overflow (the fuzzer's inputs
+ * are too short to reach these). */
+static void test_nesting_100k(void **state)
+{
+    static const struct {
+        const char *open, *mid, *close;
+    } forms[] = {
+        { "(", "i > 0", ")" },
+        { "not ", "b", "" },
+        { "!", "b", "" },
+        { "- ", "i > 0", "" },
+        { "+", "i > 0", "" },
+        { "abs(", "i) > 0", ")" },
+        { "length(", "s) > 0", ")" },
+        { "i in (", "1", ")" },
+        { "(i = 1 or ", "b", ")" },
+        { "i between (", "1", ") and 2" },
+    };
+    struct buf b = BUF_INIT;
+    struct expr_error e;
+    struct expr *x;
+    size_t f;
+    int i;
+
+    (void)state;
+    for (f = 0; f < ARRAY_SIZE(forms); f++) {
+        buf_reset(&b);
+        for (i = 0; i < 100000; i++)
+            buf_adds(&b, forms[f].open);
+        buf_adds(&b, forms[f].mid);
+        for (i = 0; i < 100000; i++)
+            buf_adds(&b, forms[f].close);
+        x = compile(buf_cstr(&b), &e);
+        if (x != NULL)
+            fail_msg("form %zu compiled", f);
+        if (e.msg[0] == '\0' || e.off > b.len)
+            fail_msg("form %zu: no message or a bad offset", f);
+    }
+    buf_release(&b);
+}
+
 /* The columns an expression names, in order of first mention. */
 static void test_columns(void **state)
 {
@@ -296,6 +338,7 @@ int main(void)
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_nesting),
+        cmocka_unit_test(test_nesting_100k),
         cmocka_unit_test(test_columns),
     };
 
