@@ -99,12 +99,14 @@ void cmd_print_help(const struct command *c, FILE *fp)
     fprintf(fp, "usage: %s\n\n%s\n", c->synopsis, c->summary);
     if (c->description != NULL && *c->description)
         fprintf(fp, "\n%s", c->description);
-    if (c->nopts > 0 || 1) {
-        fputs("\nOptions:\n", fp);
-        opt_print_help(fp, c->opts, c->nopts);
-    }
-    fputs("\nExit status: 0 pass, 1 the gate failed, 2 usage error, "
-          "3 bad input, 4 internal or I/O error.\n", fp);
+    fputs("\nOptions:\n", fp);
+    opt_print_help(fp, c->opts, c->nopts);
+    /* A description that states its own exit status replaces the
+     * general one. */
+    if (c->description == NULL || strstr(c->description, "Exit status:")
+        == NULL)
+        fputs("\nExit status: 0 pass, 1 the gate failed, 2 usage error, "
+              "3 bad input, 4 internal or I/O error.\n", fp);
 }
 
 int cmd_begin(const struct command *c, struct optset *os, int argc,
