@@ -403,7 +403,7 @@ static int walk(struct store *st, struct cursor *cu, long long *entries,
     char prev[65];
     long long want = 1;
     size_t i;
-    int rc;
+    int rc = 0;
 
     memcpy(prev, zero_hash, sizeof(prev));
     q = store_query(st, err, "SELECT seq, ts, kind, body, prev, hash "
