@@ -71,7 +71,7 @@ static const char *str(const struct json_t *o, const char *key)
     return v != NULL ? v : "-";
 }
 
-static void print_json(struct json_t *doc)
+static void print_json(const struct json_t *doc)
 {
     j_write(doc, stdout, J_PRETTY);
 }
@@ -593,6 +593,7 @@ static const struct query {
     { "upstream", lineage_upstream, text_upstream },
     { "downstream", lineage_downstream, text_downstream },
     { "impact", lineage_impact, text_impact },
+    { "evidence", lineage_evidence, print_json },
 };
 
 static int do_query(const struct sub *s, struct optset *os)
@@ -799,6 +800,9 @@ static const struct sub subs[] = {
     { "impact", do_query, "assay lineage impact SNAPSHOT [--format F]",
       "live deployments resting on a snapshot, and its checks",
       OPTS(query_opts), 1, 1 },
+    { "evidence", do_query, "assay lineage evidence REF",
+      "everything `assay report` and `assay attest` use about REF (JSON)",
+      OPTS(query_opts), 1, 1 },
     { "log", do_log, "assay lineage log [--format text|json]",
       "the ledger, oldest first", OPTS(query_opts), 0, 0 },
     { "verify", do_verify, "assay lineage verify [--full] [--format F]",
@@ -873,6 +877,7 @@ const struct command cmd_lineage_def = {
     "[--status succeeded|failed]\n"
     "  deploy MODEL_PATH --env ENV\n"
     "  show REF | upstream REF | downstream REF | impact SNAPSHOT\n"
+    "  evidence REF                        what report and attest use (JSON)\n"
     "  log | verify [--full] | export --format openlineage|prov|dot|mermaid\n"
     "\n"
     "REF: a sha256 or a unique prefix of at least 8 hex digits, a path, a\n"

@@ -58,6 +58,17 @@ like "$out" "snapshots \(3\)" "text: three snapshots"
 like "$out" "$TRAIN +train.csv +train " "text: train.csv as train"
 like "$out" "$RAW +raw.csv +\(derivation\)" "text: raw.csv via derivation"
 
+# ---- evidence env:production: the document report and attest are built on
+run lineage evidence env:production
+is "$rc" 0 "evidence env:production"
+printf '%s\n' "$out" > ev.json
+is "$(jget ev.json 'd["target"]["kind"], d["target"]["id"]')" \
+   "('deployment', '$MODEL')" "evidence: the target is the deployment of the model"
+is "$(jget ev.json 'sorted(s["sha256"] for s in d["snapshots"])')" \
+   "$(python3 -c 'import sys; print(sorted(sys.argv[1:]))' "$RAW" "$TRAIN" "$TEST")" \
+   "evidence: the same three snapshots as upstream"
+is "$(jget ev.json 'len(d["ledger"]["head"])')" 64 "evidence: the ledger head"
+
 # ---- downstream raw.csv
 run lineage downstream raw.csv --format json
 is "$rc" 0 "downstream raw.csv"
