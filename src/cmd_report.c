@@ -71,6 +71,10 @@ static int run(const struct command *self, int argc, char **argv)
         rc = report_error(&err);
         goto out;
     }
+    if (output != NULL && strcmp(output, "-") != 0)
+        fprintf(stderr, "assay: wrote the %s compliance report of '%s' "
+                "(verdict %s) to '%s'\n", fmt, os.pos[0],
+                compliance_verdict(ev), output);
     rc = EXIT_PASS;
 out:
     j_free(ev);
