@@ -127,7 +127,7 @@ static struct json_t *dataset_json(struct scan *s, struct identity *id,
 
     for (i = 0; i < n; i++) {
         names[i] = scan_colname(s, i);
-        types[i] = vtype_name(profile_col(p, i)->type);
+        types[i] = vtype_name(profile_schema_type(p, i));
     }
     identity_schema_hash(names, types, n, schema);
     j_set(o, "path", j_str(scan_path(s)));

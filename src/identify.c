@@ -1,13 +1,13 @@
 /* identify.c -- one file's identity for lineage and `assay hash`
- * (identify.h): a scan with the identity and profile sinks, or a plain
- * SHA-256 for non-tabular files. */
+ * (identify.h): a scan with the identity sink (which infers the column
+ * types for the schema hash in the same pass), or a plain SHA-256 for
+ * non-tabular files. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "crypto.h"
 #include "identify.h"
 #include "identity.h"
-#include "profile.h"
 #include "scan.h"
 #include "util.h"
 
@@ -38,8 +38,6 @@ int data_identify(const char *path, struct data_ident *out,
     struct scan_opts so = SCAN_OPTS_INIT;
     struct scan *s = NULL;
     struct identity *id = NULL;
-    struct profile *p = NULL;
-    struct profile_opts po;
     const char **names = NULL, **types = NULL;
     size_t i, n;
     int rc = -1;
@@ -60,11 +58,9 @@ int data_identify(const char *path, struct data_ident *out,
     s = scan_open(path, &so, err);
     if (s == NULL)
         goto out;
-    memset(&po, 0, sizeof(po));
     id = identity_new(s);
-    p = profile_new(s, &po);
+    identity_want_types(id);
     scan_add_sink(s, identity_sink(id));
-    scan_add_sink(s, profile_sink(p));
     if (scan_run(s, err) < 0)
         goto out;
     if (identity_finish(id, s, 0, err) < 0)
@@ -74,7 +70,7 @@ int data_identify(const char *path, struct data_ident *out,
     types = xcalloc(n + 1, sizeof(*types));
     for (i = 0; i < n; i++) {
         names[i] = scan_colname(s, i);
-        types[i] = vtype_name(profile_col(p, i)->type);
+        types[i] = vtype_name(identity_col_type(id, i));
     }
     identity_schema_hash(names, types, n, out->schema_hash);
     memcpy(out->sha256, scan_info(s)->sha256, 65);
@@ -88,7 +84,6 @@ int data_identify(const char *path, struct data_ident *out,
 out:
     free(names);
     free(types);
-    profile_free(p);
     identity_free(id);
     scan_free(s);
     return rc;

@@ -11,10 +11,14 @@
 #include "hash.h"
 #include "identity.h"
 #include "json.h"
+#include "types.h"
 #include "util.h"
 
 struct identity_ws {
     size_t ncols;
+    unsigned *mask;             /* inferred types (identity_want_types) */
+    uint32_t *active;           /* columns whose mask is not 0 yet */
+    size_t nactive;
     struct dedup_part good;     /* records with the header's field count */
     struct dedup_part bad;      /* the others: in the digest only */
     struct buf enc;
@@ -22,6 +26,8 @@ struct identity_ws {
 
 struct identity {
     size_t ncols;
+    int types;                  /* infer column types */
+    unsigned *mask;
     struct dedup d;
     struct dedup_part bad;
     struct scan_sink sink;
@@ -59,6 +65,30 @@ static void encode(struct buf *b, const struct row *row)
     b->len = need;
 }
 
+/* Narrow each still-typed column's mask by this record's value (the
+ * empty field is the only null); a column that becomes string leaves the
+ * active list. */
+static void infer(struct identity_ws *ws, const struct row *row)
+{
+    size_t k = 0;
+    int64_t iv;
+    double dv;
+
+    while (k < ws->nactive) {
+        uint32_t c = ws->active[k];
+
+        if (row->len[c] > 0) {
+            ws->mask[c] = vtype_narrow(ws->mask[c], row->field[c],
+                                       row->len[c], &iv, &dv);
+            if (ws->mask[c] == 0) {
+                ws->active[k] = ws->active[--ws->nactive];
+                continue;
+            }
+        }
+        k++;
+    }
+}
+
 static void *id_worker_new(void *self, unsigned worker)
 {
     struct identity *id = self;
@@ -66,6 +96,16 @@ static void *id_worker_new(void *self, unsigned worker)
 
     (void)worker;
     ws->ncols = id->ncols;
+    if (id->types) {
+        size_t i;
+
+        ws->mask = xcalloc(id->ncols + 1, sizeof(*ws->mask));
+        ws->active = xcalloc(id->ncols + 1, sizeof(*ws->active));
+        for (i = 0; i < id->ncols; i++) {
+            ws->mask[i] = VT_M_ALL;
+            ws->active[ws->nactive++] = (uint32_t)i;
+        }
+    }
     dedup_part_init(&ws->good, 1);
     dedup_part_init(&ws->bad, 1);
     return ws;
@@ -76,6 +116,8 @@ static int id_row(void *wsp, const struct row *row, struct assay_err *err)
     struct identity_ws *ws = wsp;
 
     (void)err;
+    if (ws->nactive > 0 && row->nfields == ws->ncols)
+        infer(ws, row);
     encode(&ws->enc, row);
     dedup_part_add(row->nfields == ws->ncols ? &ws->good : &ws->bad,
                    ws->enc.data, ws->enc.len);
@@ -101,6 +143,14 @@ static void id_merge(void *self, void *wsp, uint64_t rec_off,
     (void)line_off;
     dedup_merge(&id->d, &ws->good);
     dedup_part_join(&id->bad, &ws->bad);
+    if (id->types) {
+        size_t i;
+
+        for (i = 0; i < id->ncols; i++)
+            id->mask[i] &= ws->mask[i];
+    }
+    free(ws->mask);
+    free(ws->active);
     buf_release(&ws->enc);
     free(ws);
 }
@@ -127,6 +177,7 @@ void identity_free(struct identity *id)
         return;
     dedup_release(&id->d);
     dedup_part_release(&id->bad);
+    free(id->mask);
     sample_release(&id->samples);
     free(id);
 }
@@ -134,6 +185,25 @@ void identity_free(struct identity *id)
 const struct scan_sink *identity_sink(struct identity *id)
 {
     return &id->sink;
+}
+
+void identity_want_types(struct identity *id)
+{
+    size_t i;
+
+    if (id->types)
+        return;
+    id->types = 1;
+    id->mask = xcalloc(id->ncols + 1, sizeof(*id->mask));
+    for (i = 0; i < id->ncols; i++)
+        id->mask[i] = VT_M_ALL;
+}
+
+enum vtype identity_col_type(const struct identity *id, size_t i)
+{
+    if (!id->types || i >= id->ncols)
+        return VT_STRING;
+    return vtype_of_mask(id->mask[i]);
 }
 
 /* ---- the second look for duplicate samples ---- */

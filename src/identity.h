@@ -14,9 +14,13 @@
  *              to can craft a different record with the same key.  The
  *              file SHA-256 is the cryptographic identity.
  *  schema_hash SHA-256 of the canonical JSON list of {name, type} of the
- *              columns in order, type being the type the profile infers
- *              from the data (so it is a function of the bytes alone and
- *              every command computes the same value).
+ *              columns in order, type being the type inferred from the
+ *              data (types.h: vtype_narrow) under a fixed null policy:
+ *              only the empty field is null, whatever null_values a
+ *              rules file declares.  So it is a function of the bytes
+ *              alone and every command computes the same value: `assay
+ *              hash` and lineage by identity_want_types(), `assay check`
+ *              by profile_schema_type(), in the same pass.
  *
  * The same keys give duplicate_rows: a record whose key equals an
  * earlier record's (records with a wrong field count are left out). */
@@ -26,12 +30,18 @@
 #include <stdint.h>
 #include "scan.h"
 #include "sample.h"
+#include "types.h"
 
 struct identity;
 
 struct identity *identity_new(const struct scan *s);
 void identity_free(struct identity *id);
 const struct scan_sink *identity_sink(struct identity *id);
+/* Also infer column types in the pass (for the schema hash, when no
+ * profile runs); call before scan_run(). */
+void identity_want_types(struct identity *id);
+/* After scan_run(): column i's inferred type (VT_STRING if not asked). */
+enum vtype identity_col_type(const struct identity *id, size_t i);
 
 /* After scan_run(): sort keys, compute the digest, count duplicate
  * records; with nsamples > 0 and duplicates found, re-read the file once

@@ -28,17 +28,11 @@ const char *const profile_qname[PROFILE_NQ] = {
     "p1", "p5", "p25", "p50", "p75", "p95", "p99"
 };
 
-/* Types a column may still be: a value that fails one clears its bit. */
-enum { T_INT = 1, T_NUM = 2, T_BOOL = 4, T_DATE = 8, T_TS = 16, T_ALL = 31 };
-
-/* Mask -> inferred type, in order of preference.  How to add a type:
- * give it a bit above, a test in type_check() and a row here. */
-static const struct {
-    unsigned bit;
-    enum vtype type;
-} type_order[] = {
-    { T_INT, VT_INTEGER }, { T_NUM, VT_NUMBER }, { T_BOOL, VT_BOOLEAN },
-    { T_DATE, VT_DATE }, { T_TS, VT_TIMESTAMP },
+/* Types a column may still be (types.h): a value that fails one clears
+ * its bit. */
+enum {
+    T_INT = VT_M_INT, T_NUM = VT_M_NUM, T_BOOL = VT_M_BOOL,
+    T_DATE = VT_M_DATE, T_TS = VT_M_TS, T_ALL = VT_M_ALL
 };
 
 /* ---- state ---- */
@@ -74,6 +68,7 @@ struct pcol {
     struct psketch *sk;         /* NULL: exact phase, map holds all */
     unsigned mask;              /* types every non-null value parses as */
     uint64_t nulls;
+    unsigned char *tokseen;     /* per null token: seen in this column */
     struct vmap map;
 };
 
@@ -181,128 +176,12 @@ static int text_cmp(const char *a, size_t na, const char *b, size_t nb)
     return c != 0 ? c : (na > nb) - (na < nb);
 }
 
-/* ---- type inference ---- */
+/* ---- type inference (types.c) ---- */
 
-/* "007", "-01", "00.5": an identifier rather than a number. */
-static int leading_zero(const char *p, size_t n)
+static inline unsigned type_check(unsigned mask, const char *p, size_t n,
+                                  int64_t *iv, double *dv)
 {
-    size_t i = (n > 0 && (p[0] == '-' || p[0] == '+')) ? 1 : 0;
-
-    return n >= i + 2 && p[i] == '0' && (unsigned)(p[i + 1] - '0') <= 9;
-}
-
-/* Integers of up to 18 digits cannot overflow: no per-digit check.
- * Longer ones go to types.c, which decides, as it does for the rules. */
-static int fast_int(const char *p, size_t n, int64_t *out)
-{
-    size_t i = 0;
-    uint64_t v = 0;
-    int neg = 0;
-
-    if (n > 0 && (p[0] == '-' || p[0] == '+')) {
-        neg = p[0] == '-';
-        i = 1;
-    }
-    if (n - i > 18 || n == i)
-        return n == i ? 0 : parse_int64(p, n, out);
-    for (; i < n; i++) {
-        unsigned d = (unsigned)(unsigned char)p[i] - '0';
-
-        if (d > 9)
-            return 0;
-        v = v * 10 + d;
-    }
-    *out = neg ? -(int64_t)v : (int64_t)v;
-    return 1;
-}
-
-static const double pow10_tab[16] = {
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
-    1e13, 1e14, 1e15,
-};
-
-/* [+-]digits[.digits] with at most 15 digits is one exact division away
- * (Clinger): the same double parse_number() gives.  Anything else
- * (exponents, long mantissas, junk) goes to parse_number(). */
-static int fast_number(const char *p, size_t n, double *out)
-{
-    size_t i = 0, intd, fracd = 0;
-    uint64_t m = 0;
-    unsigned d;
-    int neg = 0;
-    double v;
-
-    if (n > 17)
-        return parse_number(p, n, out);
-    if (n > 0 && (p[0] == '-' || p[0] == '+')) {
-        neg = p[0] == '-';
-        i = 1;
-    }
-    intd = i;
-    while (i < n && (d = (unsigned)(unsigned char)p[i] - '0') <= 9) {
-        m = m * 10 + d;
-        i++;
-    }
-    intd = i - intd;
-    if (i < n && p[i] == '.') {
-        size_t f0 = ++i;
-
-        while (i < n && (d = (unsigned)(unsigned char)p[i] - '0') <= 9) {
-            m = m * 10 + d;
-            i++;
-        }
-        fracd = i - f0;
-    }
-    if (i != n || intd + fracd > 15)
-        return parse_number(p, n, out);
-    if (intd + fracd == 0)
-        return 0;               /* "", "-", ".": no digits */
-    v = (double)m / pow10_tab[fracd];
-    *out = neg ? -v : v;
-    return 1;
-}
-
-/* Narrow mask by one new value; fills *iv and *dv for the surviving type
- * (integer: both; number: *dv; date, timestamp: *iv in usec).  Cheap
- * implications spare parses: an integer is a number and never a date;
- * a date is never a timestamp and the other way round. */
-static unsigned type_check(unsigned mask, const char *p, size_t n,
-                           int64_t *iv, double *dv)
-{
-    int b;
-
-    if ((mask & (T_INT | T_NUM)) && leading_zero(p, n))
-        mask &= ~(unsigned)(T_INT | T_NUM);
-    if (mask & T_INT) {
-        if (fast_int(p, n, iv)) {
-            *dv = (double)*iv;
-            if (!(n == 1 && (p[0] == '0' || p[0] == '1')))
-                mask &= ~(unsigned)T_BOOL;
-            return mask & (T_INT | T_NUM | T_BOOL);
-        }
-        mask &= ~(unsigned)T_INT;
-    }
-    if (mask & T_NUM) {
-        if (fast_number(p, n, dv)) {
-            if ((mask & T_BOOL) && !parse_bool(p, n, &b))
-                mask &= ~(unsigned)T_BOOL;
-            return mask & (T_NUM | T_BOOL);
-        }
-        mask &= ~(unsigned)T_NUM;
-    }
-    if (mask & T_BOOL) {
-        if (parse_bool(p, n, &b))
-            return T_BOOL;
-        mask &= ~(unsigned)T_BOOL;
-    }
-    if (mask & T_DATE) {
-        if (parse_date(p, n, iv))
-            return T_DATE;
-        mask &= ~(unsigned)T_DATE;
-    }
-    if ((mask & T_TS) && !parse_timestamp(p, n, iv))
-        mask &= ~(unsigned)T_TS;
-    return mask;
+    return vtype_narrow(mask, p, n, iv, dv);
 }
 
 /* Parse a value that passed type_check() under mask. */
@@ -312,10 +191,10 @@ static void parse_val(unsigned mask, const char *p, size_t n, int64_t *iv,
     *iv = 0;
     *dv = 0;
     if (mask & T_INT) {
-        if (fast_int(p, n, iv))
+        if (parse_int64(p, n, iv))
             *dv = (double)*iv;
     } else if (mask & T_NUM) {
-        fast_number(p, n, dv);
+        parse_number(p, n, dv);
     } else if (mask & T_DATE) {
         parse_date(p, n, iv);
     } else if (mask & T_TS) {
@@ -325,14 +204,7 @@ static void parse_val(unsigned mask, const char *p, size_t n, int64_t *iv,
 
 static enum vtype mask_type(unsigned mask)
 {
-    size_t i;
-
-    if (mask == T_ALL)          /* no non-null value */
-        return VT_STRING;
-    for (i = 0; i < ARRAY_SIZE(type_order); i++)
-        if (mask & type_order[i].bit)
-            return type_order[i].type;
-    return VT_STRING;
+    return vtype_of_mask(mask);
 }
 
 /* ---- exact phase: numbers of a value map ---- */
@@ -668,7 +540,8 @@ static void sketch_value(struct pcol *c, const char *v, size_t n,
         sk_fold(sk);
 }
 
-static inline int is_null(const struct profile *p, const char *v, size_t n)
+/* 0: not null; 1: the empty field; 2 + k: null token k. */
+static inline int null_kind(const struct profile *p, const char *v, size_t n)
 {
     size_t k;
 
@@ -678,7 +551,7 @@ static inline int is_null(const struct profile *p, const char *v, size_t n)
         return 0;
     for (k = 0; k < p->ntok; k++)
         if (p->tok[k].len == n && memcmp(p->tok[k].s, v, n) == 0)
-            return 1;
+            return 2 + (int)k;
     return 0;
 }
 
@@ -701,9 +574,12 @@ static int sink_row(void *ws, const struct row *row, struct assay_err *err)
         const struct pcol *c = &st->cols[i];
         size_t n = row->len[i];
         uint64_t h;
+        int nk = null_kind(p, row->field[i], n);
 
-        st->null[i] = (unsigned char)is_null(p, row->field[i], n);
-        if (st->null[i])
+        st->null[i] = nk != 0;
+        if (nk > 1)
+            c->tokseen[nk - 2] = 1;
+        if (nk != 0)
             continue;
         h = hash64(row->field[i], n);
         st->hash[i] = h;
@@ -750,6 +626,7 @@ static struct pstate *state_new(const struct profile *p)
     st->null = xcalloc(p->ncols + 1, 1);
     for (i = 0; i < p->ncols; i++) {
         st->cols[i].mask = T_ALL;
+        st->cols[i].tokseen = xcalloc(p->ntok + 1, 1);
         vmap_init(&st->cols[i].map);
     }
     return st;
@@ -764,6 +641,7 @@ static void state_free(struct pstate *st)
     for (i = 0; i < st->ncols; i++) {
         vmap_release(&st->cols[i].map);
         sk_free(st->cols[i].sk);
+        free(st->cols[i].tokseen);
     }
     free(st->cols);
     free(st->hash);
@@ -771,9 +649,13 @@ static void state_free(struct pstate *st)
     free(st);
 }
 
-static void col_merge(struct pcol *a, struct pcol *b)
+static void col_merge(const struct profile *p, struct pcol *a, struct pcol *b)
 {
+    size_t k;
+
     a->nulls += b->nulls;
+    for (k = 0; k < p->ntok; k++)
+        a->tokseen[k] |= b->tokseen[k];
     if (a->sk == NULL && b->sk == NULL) {
         vmap_merge(&a->map, &b->map);
         a->mask &= b->mask;
@@ -797,7 +679,7 @@ static void state_merge(struct pstate *a, struct pstate *b)
     a->rows += b->rows;
     a->skipped += b->skipped;
     for (i = 0; i < a->ncols; i++)
-        col_merge(&a->cols[i], &b->cols[i]);
+        col_merge(a->p, &a->cols[i], &b->cols[i]);
 }
 
 static void *sink_worker_new(void *self, unsigned worker)
@@ -1194,6 +1076,26 @@ static void finish(struct profile *p)
 }
 
 /* ---- public ---- */
+
+enum vtype profile_schema_type(struct profile *p, size_t i)
+{
+    const struct pcol *c;
+    unsigned mask;
+    size_t k;
+    int64_t iv;
+    double dv;
+
+    if (i >= p->ncols)
+        return VT_STRING;
+    finish(p);
+    c = &p->acc->cols[i];
+    mask = c->mask;
+    /* the null tokens met were values under the fixed policy */
+    for (k = 0; k < p->ntok && mask != 0; k++)
+        if (c->tokseen[k])
+            mask = vtype_narrow(mask, p->tok[k].s, p->tok[k].len, &iv, &dv);
+    return vtype_of_mask(mask);
+}
 
 struct profile *profile_new_cols(const char *const *names, size_t ncols,
                                  const struct profile_opts *opts)

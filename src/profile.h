@@ -120,6 +120,11 @@ uint64_t profile_rows(const struct profile *p);
 uint64_t profile_skipped(const struct profile *p);
 /* Borrowed; valid until profile_free().  Call after the scan. */
 const struct col_stats *profile_col(struct profile *p, size_t i);
+/* The column's type for the schema hash (identity.h): inferred as if only
+ * the empty field were null, whatever null_values the profile was given
+ * (a null token met in the column counts as a value).  Equals
+ * col_stats.type when there are no null tokens.  Call after the scan. */
+enum vtype profile_schema_type(struct profile *p, size_t i);
 /* {"columns": [...]} as in DESIGN.md; caller frees (j_free). */
 struct json_t *profile_json(struct profile *p);
 

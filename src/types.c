@@ -48,13 +48,25 @@ int parse_int64(const char *p, size_t n, int64_t *out)
         if (n == 1)
             return 0;
     }
+    if (n - i <= 18) {
+        /* at most 18 digits: cannot overflow, no per-digit check */
+        for (; i < n; i++) {
+            unsigned d = (unsigned)(unsigned char)p[i] - '0';
+
+            if (d > 9)
+                return 0;
+            v = v * 10 + d;
+        }
+        *out = neg ? -(int64_t)v : (int64_t)v;
+        return 1;
+    }
     lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
     for (; i < n; i++) {
-        unsigned d = (unsigned char)p[i] - '0';
+        unsigned d = (unsigned)(unsigned char)p[i] - '0';
 
         if (d > 9)
             return 0;
-        if (v > (lim - d) / 10)
+        if (v > lim / 10 || (v == lim / 10 && d > lim % 10))
             return 0;
         v = v * 10 + d;
     }
@@ -73,10 +85,55 @@ static const double pow10_exact[] = {
 };
 
 /* Syntax: [+-] (digits [. digits*] | . digits) [(e|E) [+-] digits].
- * Fast path (Clinger): a mantissa of at most 15 significant digits times
- * 10^k with |k| <= 22 is exactly one IEEE operation away, so it rounds
- * correctly; everything else goes to strtod after the syntax check. */
+ * Fast path (Clinger): a mantissa of at most 19 significant digits that
+ * is at most 2^53 (so exact as a double) times 10^k with |k| <= 22 (exact
+ * powers) is one correctly rounded IEEE operation away: the same double
+ * strtod gives.  Everything else goes to strtod after the syntax check. */
+static int parse_number_slow(const char *p, size_t n, double *out);
+
+/* The common form first: [+-]digits[.digits], at most 19 digits in all,
+ * no exponent.  The mantissa (leading zeros included) is exact below
+ * 10^19; if it is at most 2^53 and there are at most 22 fraction digits,
+ * one division by an exact power of ten rounds correctly (Clinger).
+ * Anything else: the general parser below. */
 int parse_number(const char *p, size_t n, double *out)
+{
+    size_t i = 0, intd, fracd = 0;
+    uint64_t m = 0;
+    unsigned d;
+    int neg = 0;
+    double v;
+
+    if (n == 0 || n > 20)
+        return parse_number_slow(p, n, out);
+    if (p[0] == '-' || p[0] == '+') {
+        neg = p[0] == '-';
+        i = 1;
+    }
+    intd = i;
+    while (i < n && (d = (unsigned)(unsigned char)p[i] - '0') <= 9) {
+        m = m * 10 + d;
+        i++;
+    }
+    intd = i - intd;
+    if (i < n && p[i] == '.') {
+        size_t f0 = ++i;
+
+        while (i < n && (d = (unsigned)(unsigned char)p[i] - '0') <= 9) {
+            m = m * 10 + d;
+            i++;
+        }
+        fracd = i - f0;
+    }
+    if (i != n || intd + fracd == 0 || intd + fracd > 19 ||
+        m > ((uint64_t)1 << 53))
+        return parse_number_slow(p, n, out);
+    v = (double)m / pow10_exact[fracd];
+    *out = neg ? -v : v;
+    return 1;
+}
+
+static int parse_number_slow(const char *p, size_t n, double *out)
 {
     size_t i = 0, ndig = 0, sig = 0;
     uint64_t m = 0;
@@ -128,7 +185,8 @@ int parse_number(const char *p, size_t n, double *out)
         return 0;
     if (eneg)
         exp = -exp;
-    if (sig <= 15 && scale + exp >= -22 && scale + exp <= 22) {
+    if (sig <= 19 && m <= ((uint64_t)1 << 53) && scale + exp >= -22 &&
+        scale + exp <= 22) {
         int k = scale + exp;
 
         v = (double)m;
@@ -274,6 +332,81 @@ int parse_timestamp(const char *p, size_t n, int64_t *usec)
             ((int64_t)hh * 3600 + mm * 60 + ss) * 1000000LL + us -
             (int64_t)sign * ((int64_t)oh * 3600 + om * 60) * 1000000LL;
     return 1;
+}
+
+/* ---- type inference ---- */
+
+/* "007", "-01", "00.5": an identifier rather than a number. */
+static int leading_zero(const char *p, size_t n)
+{
+    size_t i = (n > 0 && (p[0] == '-' || p[0] == '+')) ? 1 : 0;
+
+    return n >= i + 2 && p[i] == '0' && (unsigned)(p[i + 1] - '0') <= 9;
+}
+
+/* Cheap implications spare parses: an integer is a number and never a
+ * date; a number is never a date or timestamp; a date is never a
+ * timestamp and the other way round. */
+unsigned vtype_narrow(unsigned mask, const char *p, size_t n, int64_t *iv,
+                      double *dv)
+{
+    int b;
+
+    if ((mask & (VT_M_INT | VT_M_NUM)) && leading_zero(p, n))
+        mask &= ~(unsigned)(VT_M_INT | VT_M_NUM);
+    if (mask & VT_M_INT) {
+        if (parse_int64(p, n, iv)) {
+            *dv = (double)*iv;
+            if (!(n == 1 && (p[0] == '0' || p[0] == '1')))
+                mask &= ~(unsigned)VT_M_BOOL;
+            return mask & (VT_M_INT | VT_M_NUM | VT_M_BOOL);
+        }
+        mask &= ~(unsigned)VT_M_INT;
+    }
+    if (mask & VT_M_NUM) {
+        if (parse_number(p, n, dv)) {
+            if ((mask & VT_M_BOOL) && !parse_bool(p, n, &b))
+                mask &= ~(unsigned)VT_M_BOOL;
+            return mask & (VT_M_NUM | VT_M_BOOL);
+        }
+        mask &= ~(unsigned)VT_M_NUM;
+    }
+    if (mask & VT_M_BOOL) {
+        if (parse_bool(p, n, &b))
+            return VT_M_BOOL;
+        mask &= ~(unsigned)VT_M_BOOL;
+    }
+    if (mask & VT_M_DATE) {
+        if (parse_date(p, n, iv))
+            return VT_M_DATE;
+        mask &= ~(unsigned)VT_M_DATE;
+    }
+    if ((mask & VT_M_TS) && !parse_timestamp(p, n, iv))
+        mask &= ~(unsigned)VT_M_TS;
+    return mask;
+}
+
+/* Mask -> inferred type, in order of preference.  How to add a type:
+ * give it a bit in types.h, a test in vtype_narrow() and a row here. */
+static const struct {
+    unsigned bit;
+    enum vtype type;
+} type_order[] = {
+    { VT_M_INT, VT_INTEGER }, { VT_M_NUM, VT_NUMBER },
+    { VT_M_BOOL, VT_BOOLEAN }, { VT_M_DATE, VT_DATE },
+    { VT_M_TS, VT_TIMESTAMP },
+};
+
+enum vtype vtype_of_mask(unsigned mask)
+{
+    size_t i;
+
+    if (mask == VT_M_ALL)       /* no non-null value */
+        return VT_STRING;
+    for (i = 0; i < ARRAY_SIZE(type_order); i++)
+        if (mask & type_order[i].bit)
+            return type_order[i].type;
+    return VT_STRING;
 }
 
 int parse_as(enum vtype t, const char *p, size_t n, struct value *out)

@@ -42,6 +42,24 @@ struct value {
 };
 int parse_as(enum vtype t, const char *p, size_t n, struct value *out);
 
+/* Type inference (profile.h defines it; the schema hash uses it): the
+ * types a column may still be, as a mask; each non-null value narrows it
+ * to the types it parses as.  A mask is the intersection over values, so
+ * the order of values (and of workers' parts) does not matter.  Integers
+ * written with a leading zero ("007", zip codes) are identifiers: they
+ * clear integer and number. */
+enum {
+    VT_M_INT = 1, VT_M_NUM = 2, VT_M_BOOL = 4, VT_M_DATE = 8, VT_M_TS = 16,
+    VT_M_ALL = 31
+};
+/* Narrow mask by one value; fills *iv and *dv for the surviving type
+ * (integer: both; number: *dv; date, timestamp: *iv in usec). */
+unsigned vtype_narrow(unsigned mask, const char *p, size_t n, int64_t *iv,
+                      double *dv);
+/* The inferred type: the first of integer, number, boolean, date,
+ * timestamp in mask; string for 0 and for VT_M_ALL (no value seen). */
+enum vtype vtype_of_mask(unsigned mask);
+
 /* Number of UTF-8 characters (invalid bytes count one each). */
 size_t utf8_chars(const char *p, size_t n);
 

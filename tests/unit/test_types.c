@@ -109,6 +109,76 @@ static void test_bool_utf8(void **state)
     assert_int_equal(vtype_from_name("int"), -1);
 }
 
+/* parse_number must give strtod's double bit for bit: random literals
+ * around the fast path's edges (15-20 significant digits, mantissas near
+ * 2^53, exponents near +-22). */
+static void test_number_vs_strtod(void **state)
+{
+    static const char *const fixed[] = {
+        "9007199254740992", "9007199254740993", "9007199254740993e-5",
+        "1234567890123456789", "12345678901234567890", "0.1e23",
+        "123456789012345678e-22", "9999999999999999999e22", "1e-22",
+        "4.9406564584124654e-324", "-0.0", "0e500", "1.7976931348623157e308",
+    };
+    char buf[64];
+    size_t i;
+    double a, b;
+
+    (void)state;
+    for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        assert_true(parse_number(fixed[i], strlen(fixed[i]), &a));
+        b = strtod(fixed[i], NULL);
+        assert_memory_equal(&a, &b, sizeof(a));
+    }
+    srand(11);
+    for (i = 0; i < 200000; i++) {
+        int nd = rand() % 20 + 1, dot = rand() % (nd + 1), e = rand() % 60 - 30;
+        int k, n = 0;
+
+        if (rand() % 2)
+            buf[n++] = '-';
+        for (k = 0; k < nd; k++) {
+            if (k == dot && k > 0)
+                buf[n++] = '.';
+            buf[n++] = (char)('0' + (k == 0 ? rand() % 9 + 1 : rand() % 10));
+        }
+        if (rand() % 3 == 0)
+            n += snprintf(buf + n, sizeof(buf) - (size_t)n, "e%d", e);
+        buf[n] = '\0';
+        assert_true(parse_number(buf, (size_t)n, &a));
+        b = strtod(buf, NULL);
+        if (memcmp(&a, &b, sizeof(a)) != 0)
+            fail_msg("'%s': %.17g, strtod %.17g", buf, a, b);
+    }
+}
+
+/* Type inference: the mask is the intersection of what each value parses
+ * as; leading zeros make identifiers. */
+static void test_narrow(void **state)
+{
+    static const struct { const char *v; unsigned mask; } c[] = {
+        { "1", VT_M_INT | VT_M_NUM | VT_M_BOOL }, { "42", VT_M_INT | VT_M_NUM },
+        { "-3.5", VT_M_NUM }, { "007", 0 }, { "true", VT_M_BOOL },
+        { "2021-01-02", VT_M_DATE }, { "2021-01-02T03:04:05Z", VT_M_TS },
+        { "NA", 0 }, { "1e3", VT_M_NUM }, { "0.5", VT_M_NUM },
+    };
+    size_t i;
+    int64_t iv;
+    double dv;
+
+    (void)state;
+    for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+        assert_int_equal(vtype_narrow(VT_M_ALL, c[i].v, strlen(c[i].v), &iv,
+                                      &dv), c[i].mask);
+    assert_int_equal(vtype_narrow(VT_M_INT | VT_M_NUM, "2.5", 3, &iv, &dv),
+                     VT_M_NUM);
+    assert_int_equal(vtype_of_mask(VT_M_ALL), VT_STRING);
+    assert_int_equal(vtype_of_mask(0), VT_STRING);
+    assert_int_equal(vtype_of_mask(VT_M_INT | VT_M_NUM), VT_INTEGER);
+    assert_int_equal(vtype_of_mask(VT_M_NUM | VT_M_BOOL), VT_NUMBER);
+    assert_int_equal(vtype_of_mask(VT_M_DATE), VT_DATE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -116,6 +186,8 @@ int main(void)
         cmocka_unit_test(test_number),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_bool_utf8),
+        cmocka_unit_test(test_number_vs_strtod),
+        cmocka_unit_test(test_narrow),
     };
 
     return cmocka_run_group_tests_name("types", tests, NULL, NULL);
