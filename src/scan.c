@@ -25,6 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "crypto.h"
 #include "read_csv.h"
 #include "scan.h"
@@ -588,14 +591,15 @@ out:
 /* ---- parallel mode ---- */
 
 /* Count bytes equal to c in a word (exact SWAR: a byte is zero after the
- * xor exactly when its high bit ends up set below). */
+ * xor exactly when its high bit ends up set below; the multiply adds the
+ * flags into the top byte, at most 8: no popcount instruction needed). */
 static inline unsigned count_byte(uint64_t x, uint64_t c8)
 {
     const uint64_t lo7 = 0x7F7F7F7F7F7F7F7FULL;
     uint64_t y = x ^ c8, t = (y & lo7) + lo7;
 
     t = ~(t | y | lo7);
-    return (unsigned)__builtin_popcountll(t);
+    return (unsigned)(((t >> 7) * 0x0101010101010101ULL) >> 56);
 }
 
 struct prepass {
@@ -603,40 +607,77 @@ struct prepass {
     int prev_cr;
 };
 
+/* CRs and CRLFs in p[i..e) (n bytes in the block: a CR at its end looks
+ * no further). */
+static void prepass_cr(struct prepass *pp, const unsigned char *p, size_t i,
+                       size_t e, size_t n)
+{
+    size_t j;
+
+    for (j = i; j < e; j++)
+        if (p[j] == '\r') {
+            pp->cr++;
+            if (j + 1 < n && p[j + 1] == '\n')
+                pp->crlf++;
+        }
+}
+
 static void prepass_block(struct prepass *pp, const unsigned char *p,
                           size_t n)
 {
-    const uint64_t q8 = 0x2222222222222222ULL, lf8 = 0x0A0A0A0A0A0A0A0AULL,
-                   cr8 = 0x0D0D0D0D0D0D0D0DULL;
     size_t i = 0;
 
     if (n > 0 && pp->prev_cr && p[0] == '\n')
         pp->crlf++;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x;
+#ifdef __SSE2__
+    {
+        const __m128i vq = _mm_set1_epi8('"'), vl = _mm_set1_epi8('\n'),
+                      vc = _mm_set1_epi8('\r'), z = _mm_setzero_si128();
 
-        memcpy(&x, p + i, 8);
-        pp->quotes += count_byte(x, q8);
-        pp->lf += count_byte(x, lf8);
-        if (count_byte(x, cr8)) {
-            size_t j;
+        /* byte counters, folded into 64-bit sums every 255 vectors */
+        while (i + 16 <= n) {
+            __m128i aq = z, al = z;
+            size_t k;
 
-            for (j = i; j < i + 8; j++)
-                if (p[j] == '\r') {
-                    pp->cr++;
-                    if (j + 1 < n && p[j + 1] == '\n')
-                        pp->crlf++;
-                }
+            for (k = 0; k < 255 && i + 16 <= n; k++, i += 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+                                            (p + i));
+
+                aq = _mm_sub_epi8(aq, _mm_cmpeq_epi8(v, vq));
+                al = _mm_sub_epi8(al, _mm_cmpeq_epi8(v, vl));
+                if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, vc)))
+                    prepass_cr(pp, p, i, i + 16, n);
+            }
+            aq = _mm_sad_epu8(aq, z);
+            al = _mm_sad_epu8(al, z);
+            pp->quotes += (uint64_t)_mm_cvtsi128_si64(aq) +
+                          (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(aq,
+                                                                         aq));
+            pp->lf += (uint64_t)_mm_cvtsi128_si64(al) +
+                      (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(al, al));
         }
     }
+#else
+    {
+        const uint64_t q8 = 0x2222222222222222ULL,
+                       lf8 = 0x0A0A0A0A0A0A0A0AULL,
+                       cr8 = 0x0D0D0D0D0D0D0D0DULL;
+
+        for (; i + 8 <= n; i += 8) {
+            uint64_t x;
+
+            memcpy(&x, p + i, 8);
+            pp->quotes += count_byte(x, q8);
+            pp->lf += count_byte(x, lf8);
+            if (count_byte(x, cr8))
+                prepass_cr(pp, p, i, i + 8, n);
+        }
+    }
+#endif
+    prepass_cr(pp, p, i, n, n);
     for (; i < n; i++) {
         pp->quotes += p[i] == '"';
         pp->lf += p[i] == '\n';
-        if (p[i] == '\r') {
-            pp->cr++;
-            if (i + 1 < n && p[i + 1] == '\n')
-                pp->crlf++;
-        }
     }
     pp->prev_cr = n > 0 && p[n - 1] == '\r';
 }
