@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """measure.py LABEL BYTES CMD... -- run CMD once, print wall time, MB/s and
-peak RSS (from the kernel's rusage of the child, no extra tools)."""
+peak RSS (from the kernel's rusage of the child, no extra tools).
+With BENCH_LOG=FILE, also append "LABEL<tab>SECONDS<tab>MAXRSS_KB"."""
 import os, resource, subprocess, sys, time
 
 label, nbytes, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
@@ -11,5 +12,8 @@ ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 # ru_maxrss is the largest child so far: run one command per process.
 print("%-44s %8.2f s %9.1f MB/s %8.1f MB peak  (exit %d)"
       % (label, dt, nbytes / dt / 1e6, ru.ru_maxrss / 1024.0, p.returncode))
+if os.environ.get("BENCH_LOG"):
+    with open(os.environ["BENCH_LOG"], "a") as f:
+        f.write("%s\t%.6f\t%d\n" % (label, dt, ru.ru_maxrss))
 if p.returncode not in (0, 1):
     sys.stderr.write(p.stderr.decode(errors="replace")[-2000:])

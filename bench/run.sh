@@ -10,6 +10,9 @@ OUT=${BENCH_DIR:-/tmp/assay-bench}
 GEN="$TOP/../shared/bench/gen_dataset.py"
 F="$OUT/bench-$ROWS.csv"
 M="python3 $TOP/bench/measure.py"
+BENCH_LOG="$OUT/results.tsv"
+export BENCH_LOG
+: > "$BENCH_LOG"
 mkdir -p "$OUT"
 if [ ! -f "$F" ]; then
     [ -f "$GEN" ] || { echo "bench: $GEN not found"; exit 1; }
@@ -21,17 +24,39 @@ cat "$F" > /dev/null                     # warm the page cache
 echo "file: $F ($B bytes), $(nproc) cores"
 echo
 $M "openssl dgst -sha256" "$B" openssl dgst -sha256 "$F"
-if cc -O2 -o "$OUT/csvparse" "$TOP/bench/csvparse.c" -I"$TOP/src" \
+CP="$OUT/csvparse"
+if cc -O2 -o "$CP" "$TOP/bench/csvparse.c" -I"$TOP/src" \
       "$TOP/src/read_csv.c" "$TOP/src/status.c" "$TOP/src/util.c" -lcsv \
       2>/dev/null; then
-    $M "libcsv parse-only (byte-exact)" "$B" "$OUT/csvparse" --libcsv "$F"
-    $M "assay reader parse-only (fast path)" "$B" "$OUT/csvparse" "$F"
+    $M "libcsv parse-only (byte-exact)" "$B" "$CP" --libcsv "$F"
+    $M "assay reader parse-only (fast path)" "$B" "$CP" "$F"
 fi
-$M "assay hash (sha256+row digest+profile)" "$B" "$TOP/assay" hash "$F"
+$M "assay hash (sha256+row digest+schema)" "$B" "$TOP/assay" hash "$F"
+$M "assay profile" "$B" "$TOP/assay" profile "$F" --format json
 $M "assay check (example rules, 1 thread)" "$B" "$TOP/assay" check "$F" \
     --rules "$TOP/examples/churn/rules.yml" --no-record --threads 1
 $M "assay check (example rules)" "$B" "$TOP/assay" check "$F" \
     --rules "$TOP/examples/churn/rules.yml" --no-record
+$M "assay check (example rules + 3 bias facets)" "$B" "$TOP/assay" check \
+    "$F" --rules "$TOP/bench/rules-bias3.yml" --no-record
+# Ratios the targets are stated in.
+python3 - "$BENCH_LOG" <<'PY'
+import sys
+t = {}
+for line in open(sys.argv[1]):
+    label, sec, rss = line.rstrip("\n").split("\t")
+    t[label] = float(sec)
+def ratio(a, b, what):
+    if a in t and b in t:
+        print("%-44s %8.2f" % (what, t[b] / t[a]))
+print()
+ratio("openssl dgst -sha256", "assay hash (sha256+row digest+schema)",
+      "assay hash time / openssl time")
+ratio("assay check (example rules)",
+      "assay check (example rules + 3 bias facets)",
+      "check + 3 facets time / check time")
+PY
+echo
 [ -f "$TOP/bench/bias.sh" ] && sh "$TOP/bench/bias.sh"
 [ -f "$TOP/bench/lineage_graph.sh" ] && sh "$TOP/bench/lineage_graph.sh"
 exit 0
