@@ -269,26 +269,54 @@ struct rawcache {
     struct rcent {
         uint32_t id;
         unsigned char len;      /* 0: empty slot (fields are non-empty) */
+        uint64_t word;          /* rc_word() of the text */
         char text[RC_MAXLEN];
     } e[RC_SLOTS];
 };
 
-static struct rcent *rc_slot(struct rawcache *rc, const char *p, size_t n)
+/* Fields of up to 8 bytes as one word, from two overlapping loads
+ * (never past the field): with the length, the word determines the
+ * bytes. */
+static inline uint64_t rc_word(const char *p, size_t n)
 {
-    uint64_t h = hash_bytes(p, n);
+    uint32_t a, b;
+    uint16_t c, d;
 
-    return &rc->e[(h ^ (h >> 17)) & (RC_SLOTS - 1)];
+    if (n >= 4) {
+        memcpy(&a, p, 4);
+        memcpy(&b, p + (n > 8 ? 4 : n - 4), 4);
+        return a | (uint64_t)b << 32;
+    }
+    if (n >= 2) {
+        memcpy(&c, p, 2);
+        memcpy(&d, p + n - 2, 2);
+        return c | (uint64_t)d << 16;
+    }
+    return n == 1 ? (unsigned char)p[0] : 0;
+}
+
+/* Short fields (most): the slot from the word itself, no byte loop. */
+static inline struct rcent *rc_slot(struct rawcache *rc, const char *p,
+                                    size_t n, uint64_t *word)
+{
+    uint64_t h;
+
+    *word = rc_word(p, n);
+    h = n <= 8 ? (*word ^ n) * 0x9E3779B97F4A7C15ULL : hash_bytes(p, n);
+    return &rc->e[(h ^ (h >> 17)) >> 56 & (RC_SLOTS - 1)];
 }
 
 static int rc_get(struct rawcache *rc, const char *p, size_t n,
                   uint32_t *id)
 {
     struct rcent *e;
+    uint64_t w;
 
     if (n == 0 || n > RC_MAXLEN)
         return 0;
-    e = rc_slot(rc, p, n);
-    if (e->len != n || memcmp(e->text, p, n) != 0)
+    e = rc_slot(rc, p, n, &w);
+    if (e->len != n || e->word != w ||
+        (n > 8 && memcmp(e->text, p, n) != 0))
         return 0;
     *id = e->id;
     return 1;
@@ -297,11 +325,13 @@ static int rc_get(struct rawcache *rc, const char *p, size_t n,
 static void rc_put(struct rawcache *rc, const char *p, size_t n, uint32_t id)
 {
     struct rcent *e;
+    uint64_t w;
 
     if (n == 0 || n > RC_MAXLEN)
         return;
-    e = rc_slot(rc, p, n);
+    e = rc_slot(rc, p, n, &w);
     e->len = (unsigned char)n;
+    e->word = w;
     memcpy(e->text, p, n);
     e->id = id;
 }

@@ -34,7 +34,7 @@
 #include "util.h"
 
 enum {
-    CHUNK = 4 << 20,                    /* bytes per read */
+    CHUNK = 1 << 20,                    /* bytes per read (x3 buffers) */
     MAX_SINKS = 16,
     MAX_WORKERS = 2,
 };

@@ -212,17 +212,30 @@ static int parse_number_slow(const char *p, size_t n, double *out)
 
 /* ---- booleans ---- */
 
+/* ASCII case-insensitive p[0..n) == lower (lower is lowercase). */
+static inline int eq_nocase(const char *p, const char *lower, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (((unsigned char)p[i] | 0x20) != (unsigned char)lower[i])
+            return 0;
+    return 1;
+}
+
 int parse_bool(const char *p, size_t n, int *out)
 {
     if (n == 1 && (p[0] == '1' || p[0] == '0')) {
         *out = p[0] == '1';
         return 1;
     }
-    if (n == 4 && strncasecmp(p, "true", 4) == 0) {
+    /* | 0x20 folds case for letters; "true"/"false" hold only letters,
+     * and no other byte folds onto a lowercase letter */
+    if (n == 4 && eq_nocase(p, "true", 4)) {
         *out = 1;
         return 1;
     }
-    if (n == 5 && strncasecmp(p, "false", 5) == 0) {
+    if (n == 5 && eq_nocase(p, "false", 5)) {
         *out = 0;
         return 1;
     }
