@@ -100,7 +100,7 @@ bench: all
 	@sh bench/run.sh
 
 fuzz: all
-	@sh tests/fuzz/run.sh
+	@sh tests/fuzz/run-all.sh $(FUZZ_RUNS)
 
 lint:
 	@! grep -nE '\b(atoi|sprintf|strcpy|gets|strcat)\(' src/*.c rules/*.c \
