@@ -429,9 +429,19 @@ static void mg_purge(struct mg *m)
     uint32_t i, w = 0;
     size_t tl = 0;
 
-    for (i = 0; i < m->n; i++)
-        m->scratch[i] = m->it[i].count;
-    c = select_desc(m->scratch, m->n, m->k);
+    /* Counts are >= 1: when at most k exceed 1, the (k+1)-th largest
+     * is 1 without a selection (every value of a column of distinct
+     * values, ids and timestamps, takes this path). */
+    for (i = 0, w = 0; i < m->n; i++)
+        w += m->it[i].count > 1;
+    if (w <= m->k) {
+        c = 1;
+    } else {
+        for (i = 0; i < m->n; i++)
+            m->scratch[i] = m->it[i].count;
+        c = select_desc(m->scratch, m->n, m->k);
+    }
+    w = 0;
     if (m->scap < m->tlen)
         grow(&m->spare, &m->scap, m->tlen, 1);
     for (i = 0; i < m->n; i++) {
