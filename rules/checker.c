@@ -434,8 +434,9 @@ static inline void do_column(struct worker *w, const struct wplan *p,
         }
         return;
     }
-    if (p->type != VT_STRING && !parse_as((enum vtype)p->type, cv->p, cv->n,
-                                          &cv->v)) {
+    if (p->type != VT_STRING &&
+        !typed_get(row, p->field, (enum vtype)p->type, &cv->v) &&
+        !parse_as((enum vtype)p->type, cv->p, cv->n, &cv->v)) {
         cv->state = CV_BAD;
         if (p->type_wc != NULL) {
             p->type_wc->failures++;

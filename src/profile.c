@@ -489,14 +489,44 @@ static void sk_merge(struct psketch *a, struct psketch *b)
 
 /* ---- per value ---- */
 
+/* Share the value just parsed with the record's later sinks (scan.h):
+ * the type the narrowed mask m kept is one that parsed in this call. */
+static void publish(const struct row *row, size_t i, unsigned m, int64_t iv,
+                    double dv)
+{
+    struct value v;
+
+    if (row->typed == NULL)
+        return;
+    memset(&v, 0, sizeof(v));
+    if (m & T_INT) {
+        v.type = VT_INTEGER;
+        v.i = iv;
+        v.d = (double)iv;
+    } else if (m & T_NUM) {
+        v.type = VT_NUMBER;
+        v.d = dv;
+    } else if (m & (T_DATE | T_TS)) {
+        v.type = (m & T_DATE) ? VT_DATE : VT_TIMESTAMP;
+        v.i = iv;
+        v.d = (double)iv;
+    } else {
+        return;
+    }
+    typed_put(row, i, &v);
+}
+
 /* A value the map has not seen. */
-static void exact_new(struct pcol *c, const char *v, size_t n, uint64_t h)
+static void exact_new(struct pcol *c, const char *v, size_t n, uint64_t h,
+                      const struct row *row, size_t i)
 {
     int64_t iv;
     double dv;
 
-    if (c->mask != 0)
+    if (c->mask != 0) {
         c->mask = type_check(c->mask, v, n, &iv, &dv);
+        publish(row, i, c->mask, iv, dv);
+    }
     vmap_insert(&c->map, h, v, n, 1);
     if (c->map.n > PROFILE_EXACT_MAX || c->map.tlen > TEXT_CAP)
         to_sketch(c);
@@ -506,7 +536,7 @@ static void exact_new(struct pcol *c, const char *v, size_t n, uint64_t h)
  * Misra-Gries table are parsed, measured and compared; every value
  * feeds the moments and the quantile sketch. */
 static void sketch_value(struct pcol *c, const char *v, size_t n,
-                         uint64_t h)
+                         uint64_t h, const struct row *row, size_t i)
 {
     struct psketch *sk = c->sk;
     uint32_t slot;
@@ -522,8 +552,10 @@ static void sketch_value(struct pcol *c, const char *v, size_t n,
         memcpy(&dv, &it->aux[1], sizeof(dv));
     } else {
         hll_add(&sk->hll, h);
-        if (c->mask != 0)
+        if (c->mask != 0) {
             c->mask = type_check(c->mask, v, n, &iv, &dv);
+            publish(row, i, c->mask, iv, dv);
+        }
         if (c->mask != 0) {
             sk_len(sk, n);      /* a typed value is ASCII */
             sk_minmax(sk, c->mask, iv, dv);
@@ -600,14 +632,14 @@ static int sink_row(void *ws, const struct row *row, struct assay_err *err)
             continue;
         }
         if (c->sk != NULL) {
-            sketch_value(c, row->field[i], row->len[i], h);
+            sketch_value(c, row->field[i], row->len[i], h, row, i);
             continue;
         }
         e = vmap_find(&c->map, h);
         if (e != NULL)
             e->count++;
         else
-            exact_new(c, row->field[i], row->len[i], h);
+            exact_new(c, row->field[i], row->len[i], h, row, i);
     }
     return 0;
 }

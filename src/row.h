@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct typed_row;
+
 struct row {
     size_t nfields;
     const char *const *field;   /* field[i] is NUL-terminated ... */
@@ -18,6 +20,9 @@ struct row {
     uint64_t record;            /* 1-based data record number (header = 0) */
     const char *raw;            /* the record's bytes, terminator excluded */
     size_t raw_len;
+    /* Values parsed by earlier sinks of this record (scan.h: typed_get);
+     * NULL when no scan shares them (tests, second looks). */
+    struct typed_row *typed;
 };
 
 #endif

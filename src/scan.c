@@ -411,6 +411,7 @@ void scan_add_sink(struct scan *s, const struct scan_sink *sink)
 struct worker {
     struct scan *s;
     unsigned id;
+    struct typed_row typed;     /* this record's shared parses */
     void *ws[MAX_SINKS];
     struct assay_err err;
     uint64_t begin, end;        /* byte range (parallel mode) */
@@ -424,10 +425,13 @@ static int dispatch(void *ctx, const struct row *row)
 {
     struct worker *w = ctx;
     struct scan *s = w->s;
+    struct row r = *row;
     size_t i;
 
+    w->typed.seq++;             /* a new record: no cell is valid */
+    r.typed = &w->typed;
     for (i = 0; i < s->nsinks; i++)
-        if (s->sinks[i].row(w->ws[i], row, &w->err) < 0) {
+        if (s->sinks[i].row(w->ws[i], &r, &w->err) < 0) {
             w->failed = 1;
             return 1;
         }
@@ -441,6 +445,8 @@ static void worker_init(struct worker *w, struct scan *s, unsigned id)
     memset(w, 0, sizeof(*w));
     w->s = s;
     w->id = id;
+    w->typed.n = s->ncols;
+    w->typed.cell = xcalloc(s->ncols + 1, sizeof(*w->typed.cell));
     for (i = 0; i < s->nsinks; i++)
         w->ws[i] = s->sinks[i].worker_new(s->sinks[i].self, id);
 }
@@ -924,6 +930,7 @@ int scan_run(struct scan *s, struct assay_err *err)
         for (k = 0; k < s->nsinks; k++)
             s->sinks[k].merge(s->sinks[k].self, w[i].ws[k], rec_off, 0);
         rec_off += w[i].records;
+        free(w[i].typed.cell);
     }
     if (rc < 0)
         return -1;

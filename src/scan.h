@@ -23,6 +23,50 @@
 #include <sys/types.h>
 #include "row.h"
 #include "status.h"
+#include "types.h"
+
+/* A record's parsed values, shared by the sinks of one worker: parse
+ * each typed field once per record.  A sink that parsed field i as a
+ * type (successfully) publishes the value with typed_put(); a later sink
+ * wanting field i as the same type takes it with typed_get() instead of
+ * parsing again.  The scan owns one per worker and bumps seq per record,
+ * which invalidates every cell.  Only exact-type hits are shared: the
+ * value is the one parse_as() gives for that type. */
+struct typed_cell {
+    uint64_t seq;               /* the record it belongs to */
+    struct value v;             /* v.type: the type it parsed as */
+};
+
+struct typed_row {
+    uint64_t seq;
+    size_t n;
+    struct typed_cell *cell;
+};
+
+/* 1 and *out if an earlier sink parsed field i of this record as t. */
+static inline int typed_get(const struct row *row, size_t i, enum vtype t,
+                            struct value *out)
+{
+    const struct typed_row *tr = row->typed;
+
+    if (tr == NULL || i >= tr->n || tr->cell[i].seq != tr->seq ||
+        tr->cell[i].v.type != t)
+        return 0;
+    *out = tr->cell[i].v;
+    return 1;
+}
+
+/* Publish field i of this record, parsed as v->type (parse_as()). */
+static inline void typed_put(const struct row *row, size_t i,
+                             const struct value *v)
+{
+    struct typed_row *tr = row->typed;
+
+    if (tr == NULL || i >= tr->n)
+        return;
+    tr->cell[i].seq = tr->seq;
+    tr->cell[i].v = *v;
+}
 
 struct scan_sink {
     const char *name;
