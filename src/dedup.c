@@ -265,67 +265,72 @@ void dedup_merge(struct dedup *d, struct dedup_part *p)
     dedup_part_join(&d->all, p);
 }
 
-/* ---- the merge walk ---- */
+/* ---- the merge walk ----
+ * A binary heap of run numbers (ints, not structs) ordered by each run's
+ * current key, held in flat arrays: a step moves ints and compares two
+ * 64-bit words in most cases. */
 
-struct head {
-    const unsigned char *p, *end;
-    uint64_t hi;
-    uint32_t lo;
-    int extra;                  /* from the digest-only keys */
-    size_t w;
-    int wide;
+struct heads {
+    const unsigned char **p, **end;
+    uint64_t *hi;
+    uint32_t *lo;
+    unsigned char *extra;       /* from the digest-only keys */
+    unsigned char *wide;
+    int *heap;
+    size_t n;
 };
 
-static inline int hless(const struct head *a, const struct head *b)
+static inline int hless(const struct heads *h, int a, int b)
 {
-    if (a->hi != b->hi)
-        return a->hi < b->hi;
-    return a->lo < b->lo;
+    if (h->hi[a] != h->hi[b])
+        return h->hi[a] < h->hi[b];
+    return h->lo[a] < h->lo[b];
 }
 
-static inline void head_load(struct head *h)
+static inline void head_load(struct heads *h, int r)
 {
-    h->hi = get_hi(h->p);
-    h->lo = get_lo(h->p, h->wide);
+    h->hi[r] = get_hi(h->p[r]);
+    h->lo[r] = get_lo(h->p[r], h->wide[r]);
 }
 
-static void sift_down(struct head *hp, size_t n, size_t i)
+static void sift_down(struct heads *h, size_t i)
 {
-    struct head t = hp[i];
+    int t = h->heap[i];
+    size_t n = h->n;
 
     for (;;) {
         size_t c = 2 * i + 1;
 
         if (c >= n)
             break;
-        if (c + 1 < n && hless(&hp[c + 1], &hp[c]))
+        if (c + 1 < n && hless(h, h->heap[c + 1], h->heap[c]))
             c++;
-        if (!hless(&hp[c], &t))
+        if (!hless(h, h->heap[c], t))
             break;
-        hp[i] = hp[c];
+        h->heap[i] = h->heap[c];
         i = c;
     }
-    hp[i] = t;
+    h->heap[i] = t;
 }
 
-static void add_heads(struct head *hp, size_t *nh, struct dedup_part *p,
+static void add_heads(struct heads *h, size_t *nr, struct dedup_part *p,
                       int extra)
 {
     size_t i;
 
     dedup_part_seal(p);
     for (i = 0; i < p->nrun; i++) {
-        struct head *h;
+        size_t r = *nr;
 
         if (p->run[i].n == 0)
             continue;
-        h = &hp[(*nh)++];
-        h->wide = p->wide;
-        h->w = kwidth(p->wide);
-        h->p = p->run[i].k;
-        h->end = p->run[i].k + p->run[i].n * h->w;
-        h->extra = extra;
-        head_load(h);
+        h->wide[r] = (unsigned char)p->wide;
+        h->p[r] = p->run[i].k;
+        h->end[r] = p->run[i].k + p->run[i].n * kwidth(p->wide);
+        h->extra[r] = (unsigned char)extra;
+        head_load(h, (int)r);
+        h->heap[h->n++] = (int)r;
+        (*nr)++;
     }
 }
 
@@ -350,20 +355,28 @@ void dedup_finish_with(struct dedup *d, struct dedup_part *extra,
                        char *digest_hex)
 {
     struct dedup_part *a = &d->all;
-    size_t nh = 0, i, repcap = 0, fill = 0;
-    struct head *hp = xcalloc(a->nrun + (extra ? extra->nrun : 0) + 1,
-                              sizeof(*hp));
+    size_t nmax = a->nrun + (extra ? extra->nrun : 0) + 1, nr = 0, i;
+    size_t repcap = 0, fill = 0;
+    struct heads h;
     struct sha256 *sha = NULL;
     unsigned char kb[12 * 1024], cnt[8], md[32];
     uint64_t phi = 0, total = a->n + (extra ? extra->n : 0);
     uint32_t plo = 0;
     int have_prev = 0, prev_rep = 0;
 
-    add_heads(hp, &nh, a, 0);
+    memset(&h, 0, sizeof(h));
+    h.p = xcalloc(nmax, sizeof(*h.p));
+    h.end = xcalloc(nmax, sizeof(*h.end));
+    h.hi = xcalloc(nmax, sizeof(*h.hi));
+    h.lo = xcalloc(nmax, sizeof(*h.lo));
+    h.extra = xcalloc(nmax, 1);
+    h.wide = xcalloc(nmax, 1);
+    h.heap = xcalloc(nmax, sizeof(*h.heap));
+    add_heads(&h, &nr, a, 0);
     if (extra != NULL)
-        add_heads(hp, &nh, extra, 1);
-    for (i = nh; i-- > 0;)
-        sift_down(hp, nh, i);
+        add_heads(&h, &nr, extra, 1);
+    for (i = h.n; i-- > 0;)
+        sift_down(&h, i);
     d->count = a->n;
     d->repeats = 0;
     d->nrep = 0;
@@ -374,19 +387,19 @@ void dedup_finish_with(struct dedup *d, struct dedup_part *extra,
         sha256_update(sha, "assay-rows-v1", 14);
         sha256_update(sha, cnt, 8);
     }
-    while (nh > 0) {
-        struct head *h = &hp[0];
-        uint64_t hi = h->hi;
-        uint32_t lo = h->lo;
+    while (h.n > 0) {
+        int r = h.heap[0];
+        uint64_t hi = h.hi[r];
+        uint32_t lo = h.lo[r];
 
         if (sha != NULL) {
-            put_key(kb, &fill, hi, lo, h->wide);
+            put_key(kb, &fill, hi, lo, h.wide[r]);
             if (fill + 12 > sizeof(kb)) {
                 sha256_update(sha, kb, fill);
                 fill = 0;
             }
         }
-        if (!h->extra) {
+        if (!h.extra[r]) {
             if (have_prev && hi == phi && lo == plo) {
                 d->repeats++;
                 if (!prev_rep) {
@@ -406,21 +419,28 @@ void dedup_finish_with(struct dedup *d, struct dedup_part *extra,
             plo = lo;
             have_prev = 1;
         }
-        h->p += h->w;
-        if (h->p < h->end) {
-            head_load(h);
+        h.p[r] += kwidth(h.wide[r]);
+        if (h.p[r] < h.end[r]) {
+            head_load(&h, r);
+            sift_down(&h, 0);
         } else {
-            hp[0] = hp[--nh];
+            h.heap[0] = h.heap[--h.n];
+            if (h.n > 0)
+                sift_down(&h, 0);
         }
-        if (nh > 0)
-            sift_down(hp, nh, 0);
     }
     if (sha != NULL) {
         sha256_update(sha, kb, fill);
         sha256_final(sha, md);
         hex_encode(md, 32, digest_hex);
     }
-    free(hp);
+    free(h.p);
+    free(h.end);
+    free(h.hi);
+    free(h.lo);
+    free(h.extra);
+    free(h.wide);
+    free(h.heap);
     dedup_part_release(a);
     if (extra != NULL)
         dedup_part_release(extra);
