@@ -446,7 +446,10 @@ static void worker_init(struct worker *w, struct scan *s, unsigned id)
     w->s = s;
     w->id = id;
     w->typed.n = s->ncols;
-    w->typed.cell = xcalloc(s->ncols + 1, sizeof(*w->typed.cell));
+    /* written for every record: padded so that two workers' cells never
+     * share a cache line */
+    w->typed.cell = xcalloc(s->ncols + 4, sizeof(*w->typed.cell));
+    w->typed.cell += 2;
     for (i = 0; i < s->nsinks; i++)
         w->ws[i] = s->sinks[i].worker_new(s->sinks[i].self, id);
 }
@@ -930,7 +933,7 @@ int scan_run(struct scan *s, struct assay_err *err)
         for (k = 0; k < s->nsinks; k++)
             s->sinks[k].merge(s->sinks[k].self, w[i].ws[k], rec_off, 0);
         rec_off += w[i].records;
-        free(w[i].typed.cell);
+        free(w[i].typed.cell - 2);
     }
     if (rc < 0)
         return -1;
