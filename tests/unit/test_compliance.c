@@ -21,15 +21,7 @@
 
 static struct json_t *load(const char *name)
 {
-    struct assay_err err = ASSAY_ERR_INIT;
-    char *path = xasprintf("%s%s", FIX, name);
-    struct json_t *doc = j_load_file(path, &err);
-
-    if (doc == NULL)
-        print_error("%s\n", err.msg);
-    assert_non_null(doc);
-    free(path);
-    return doc;
+    return load_json(FIX, name);
 }
 
 /* Render doc in fmt; returns a new string, caller frees. */

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "json.h"
+#include "util.h"
 
 /* cmocka 1.1.5's assert_float_equal casts to float: compare doubles here.
  * tol is absolute; 0 means bit-exact (and NaN never equals). */
@@ -37,6 +39,21 @@ static inline const char *shared_dir(void)
         return NULL;
     fclose(f);
     return "../shared";
+}
+
+/* The JSON file dir name (dir ends in '/'); fails the test when it does
+ * not load.  Returns a new value; caller frees with j_free(). */
+static inline struct json_t *load_json(const char *dir, const char *name)
+{
+    struct assay_err err = ASSAY_ERR_INIT;
+    char *path = xasprintf("%s%s", dir, name);
+    struct json_t *doc = j_load_file(path, &err);
+
+    if (doc == NULL)
+        print_error("%s\n", err.msg);
+    assert_non_null(doc);
+    free(path);
+    return doc;
 }
 
 #endif
