@@ -184,27 +184,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
 }
 
-#ifdef FUZZ_MAIN
-int main(int argc, char **argv)
-{
-    int i;
-
-    for (i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        struct buf b = BUF_INIT;
-        char tmp[65536];
-        size_t k;
-
-        if (f == NULL) {
-            perror(argv[i]);
-            return 1;
-        }
-        while ((k = fread(tmp, 1, sizeof(tmp), f)) > 0)
-            buf_add(&b, tmp, k);
-        fclose(f);
-        LLVMFuzzerTestOneInput((const uint8_t *)b.data, b.len);
-        buf_release(&b);
-    }
-    return 0;
-}
-#endif
+#include "fuzz_main.h"
