@@ -30,30 +30,6 @@ struct ev {
     struct json_t *seen;    /* graph node and edge keys already added */
 };
 
-/* ---- columns ---- */
-
-static struct json_t *c_text(struct store_stmt *q, int c)
-{
-    return store_isnull(q, c) ? j_null() : j_str(store_text(q, c));
-}
-
-static struct json_t *c_int(struct store_stmt *q, int c)
-{
-    return store_isnull(q, c) ? j_null() : j_int(store_int(q, c));
-}
-
-/* Canonical JSON we wrote, parsed; null when NULL. */
-static struct json_t *c_json(struct store_stmt *q, int c)
-{
-    const char *t = store_text(q, c);
-    struct json_t *v;
-
-    if (t == NULL)
-        return j_null();
-    v = j_loads(t, strlen(t), "lineage", NULL);
-    return v != NULL ? v : j_str(t);
-}
-
 static const char *base_of(const char *path)
 {
     const char *s = path != NULL ? strrchr(path, '/') : NULL;
@@ -180,6 +156,28 @@ static const char check_sql[] =
     "results, bias, profile FROM checks WHERE snapshot_id = ? "
     "ORDER BY id DESC LIMIT 1";
 
+/* The keys the columns of the queries here become, in column order
+ * (node_cols(), node.h: a column added to a query needs its key in the
+ * row and its type letter where the row is read). */
+static const char *const snap_keys[] = {
+    "sha256", "dataset", "path", "bytes", "rows", "columns", "row_digest",
+    "schema_hash", "mtime_ns", "recorded", "overwrite",
+};
+static const char *const check_keys[] = {
+    "verdict", "checked", "tool_version",
+};
+static const char *const rules_keys[] = { "path", "sha256" };
+static const char *const derivation_keys[] = {
+    "transform", "code_rev", "recorded",
+};
+static const char *const input_keys[] = { "sha256", "role", "dataset" };
+static const char *const model_keys[] = {
+    "sha256", "path", "bytes", "recorded", "run",
+};
+static const char *const deployment_keys[] = {
+    "env", "model", "deployed",
+};
+
 /* Push the text of the first column of every row of a one-integer (or
  * integer + text) query onto arr. */
 static int texts(struct store *st, struct json_t *arr, const char *sql,
@@ -193,7 +191,7 @@ static int texts(struct store *st, struct json_t *arr, const char *sql,
     if (q == NULL)
         return -1;
     while ((rc = store_step(q, err)) == 1)
-        j_push(arr, c_text(q, 0));
+        j_push(arr, node_col(q, 0, 't'));
     store_done(q);
     return rc;
 }
@@ -214,19 +212,16 @@ static struct json_t *latest_check(struct store *st, long long sid,
         return rc == 0 ? j_null() : NULL;
     }
     c = j_obj();
-    j_set(c, "verdict", c_text(q, 0));
-    j_set(c, "checked", c_text(q, 1));
-    j_set(c, "tool_version", c_text(q, 2));
+    node_cols(c, q, 0, check_keys, "ttt");
     rules = j_obj();
-    j_set(rules, "path", c_text(q, 3));
-    j_set(rules, "sha256", c_text(q, 4));
+    node_cols(rules, q, 3, rules_keys, "tt");
     j_set(c, "rules", rules);
-    j_set(c, "results", c_json(q, 5));
-    bias = c_json(q, 6);
+    j_set(c, "results", node_col(q, 5, 'j'));
+    bias = node_col(q, 6, 'j');
     j_set(c, "bias", j_is_null(bias) ? j_arr() : bias);
     if (j_is_null(bias))
         j_free(bias);
-    j_set(c, "profile", c_json(q, 7));
+    j_set(c, "profile", node_col(q, 7, 'j'));
     store_done(q);
     return c;
 }
@@ -249,17 +244,7 @@ static struct json_t *snapshot(struct ev *e, long long sid, const char *via,
         return NULL;
     }
     o = j_obj();
-    j_set(o, "sha256", c_text(q, 0));
-    j_set(o, "dataset", c_text(q, 1));
-    j_set(o, "path", c_text(q, 2));
-    j_set(o, "bytes", c_int(q, 3));
-    j_set(o, "rows", c_int(q, 4));
-    j_set(o, "columns", c_int(q, 5));
-    j_set(o, "row_digest", c_text(q, 6));
-    j_set(o, "schema_hash", c_text(q, 7));
-    j_set(o, "mtime_ns", c_int(q, 8));
-    j_set(o, "recorded", c_text(q, 9));
-    j_set(o, "overwrite", j_bool(store_int(q, 10) != 0));
+    node_cols(o, q, 0, snap_keys, "tttiiittitb");
     j_set(o, "via", j_str(via));
     store_done(q);
     paths = j_arr();
@@ -346,11 +331,9 @@ static struct json_t *derivations(struct ev *e, struct assay_err *err)
                             store_text(q, 2);
         char to[80];
 
-        j_set(o, "output", c_text(q, 1));
+        j_set(o, "output", node_col(q, 1, 't'));
         j_set(o, "inputs", in);
-        j_set(o, "transform", c_text(q, 2));
-        j_set(o, "code_rev", c_text(q, 3));
-        j_set(o, "recorded", c_text(q, 4));
+        node_cols(o, q, 2, derivation_keys, "ttt");
         j_push(arr, o);
         snprintf(to, sizeof(to), "snapshot:%s", store_text(q, 1));
         qi = store_query(e->st, err, "SELECT s.sha256 FROM "
@@ -412,9 +395,7 @@ static struct json_t *run(struct ev *e, long long rid, struct assay_err *err)
         struct json_t *i = j_obj();
         char from[80];
 
-        j_set(i, "sha256", c_text(q, 0));
-        j_set(i, "role", c_text(q, 1));
-        j_set(i, "dataset", c_text(q, 2));
+        node_cols(i, q, 0, input_keys, "ttt");
         j_push(in, i);
         snprintf(from, sizeof(from), "snapshot:%s", store_text(q, 0));
         g_edge(e, from, id, store_text(q, 1));
@@ -432,7 +413,7 @@ static struct json_t *run(struct ev *e, long long rid, struct assay_err *err)
     while ((rc = store_step(q, err)) == 1) {
         char to[80];
 
-        j_push(models, c_text(q, 0));
+        j_push(models, node_col(q, 0, 't'));
         if (!ids_has(&e->models, store_int(q, 1)))
             continue;
         snprintf(to, sizeof(to), "model:%s", store_text(q, 0));
@@ -476,16 +457,12 @@ static struct json_t *model(struct ev *e, long long mid,
         return NULL;
     }
     o = j_obj();
-    j_set(o, "sha256", c_text(q, 0));
-    j_set(o, "path", c_text(q, 1));
-    j_set(o, "bytes", c_int(q, 2));
-    j_set(o, "recorded", c_text(q, 3));
-    j_set(o, "run", c_text(q, 4));
+    node_cols(o, q, 0, model_keys, "ttitt");
     snprintf(id, sizeof(id), "model:%s", store_text(q, 0));
     n = g_node(e, "model", id, "%s (%.12s)", base_of(store_text(q, 1)),
                store_text(q, 0));
     if (n != NULL)
-        j_set(n, "sha256", c_text(q, 0));
+        j_set(n, "sha256", node_col(q, 0, 't'));
     store_done(q);
     return o;
 }
@@ -509,9 +486,7 @@ static struct json_t *deployment(struct ev *e, long long did,
     }
     live = store_int(q, 3) != 0;
     o = j_obj();
-    j_set(o, "env", c_text(q, 0));
-    j_set(o, "model", c_text(q, 1));
-    j_set(o, "deployed", c_text(q, 2));
+    node_cols(o, q, 0, deployment_keys, "ttt");
     j_set(o, "live", j_bool(live));
     to = xasprintf("env:%s", store_text(q, 0));
     snprintf(from, sizeof(from), "model:%s", store_text(q, 1));
@@ -607,7 +582,7 @@ static struct json_t *ledger_head(struct store *st, struct assay_err *err)
     }
     o = j_obj();
     j_set(o, "entries", rc == 1 ? j_int(store_int(q, 0)) : j_int(0));
-    j_set(o, "head", rc == 1 ? c_text(q, 1) : j_null());
+    j_set(o, "head", rc == 1 ? node_col(q, 1, 't') : j_null());
     store_done(q);
     return o;
 }

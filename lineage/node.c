@@ -202,26 +202,34 @@ out:
 
 /* ---- summaries ---- */
 
-static struct json_t *col_text(struct store_stmt *q, int c)
+struct json_t *node_col(struct store_stmt *q, int c, char type)
 {
-    return store_isnull(q, c) ? j_null() : j_str(store_text(q, c));
-}
-
-static struct json_t *col_int(struct store_stmt *q, int c)
-{
-    return store_isnull(q, c) ? j_null() : j_int(store_int(q, c));
-}
-
-/* A JSON text column parsed (canonical JSON we wrote), or null. */
-static struct json_t *col_json(struct store_stmt *q, int c)
-{
-    const char *t = store_text(q, c);
+    const char *t;
     struct json_t *v;
 
-    if (t == NULL)
-        return j_null();
-    v = j_loads(t, strlen(t), "lineage", NULL);
-    return v != NULL ? v : j_str(t);
+    switch (type) {
+    case 'i':
+        return store_isnull(q, c) ? j_null() : j_int(store_int(q, c));
+    case 'b':
+        return j_bool(store_int(q, c) != 0);
+    case 'j':
+        t = store_text(q, c);
+        if (t == NULL)
+            return j_null();
+        v = j_loads(t, strlen(t), "lineage", NULL);
+        return v != NULL ? v : j_str(t);
+    default:
+        return store_isnull(q, c) ? j_null() : j_str(store_text(q, c));
+    }
+}
+
+void node_cols(struct json_t *o, struct store_stmt *q, int first,
+               const char *const *keys, const char *types)
+{
+    size_t i;
+
+    for (i = 0; types[i] != '\0'; i++)
+        j_set(o, keys[i], node_col(q, first + (int)i, types[i]));
 }
 
 static const char snapshot_sql[] =
@@ -273,7 +281,6 @@ struct json_t *node_json(struct store *st, const struct node *n,
     const struct summary *s = &summaries[n->kind];
     struct store_stmt *q;
     struct json_t *o = NULL;
-    size_t i;
     int rc;
 
     q = store_query(st, err, s->sql, "i", n->id);
@@ -287,18 +294,7 @@ struct json_t *node_json(struct store *st, const struct node *n,
         goto out;
     o = j_obj();
     j_set(o, "kind", j_str(node_kind_name(n->kind)));
-    for (i = 0; s->types[i] != '\0'; i++) {
-        int c = (int)i;
-        struct json_t *v;
-
-        switch (s->types[i]) {
-        case 'i': v = col_int(q, c); break;
-        case 'j': v = col_json(q, c); break;
-        case 'b': v = j_bool(store_int(q, c) != 0); break;
-        default: v = col_text(q, c); break;
-        }
-        j_set(o, s->keys[i], v);
-    }
+    node_cols(o, q, 0, s->keys, s->types);
 out:
     store_done(q);
     return o;
@@ -307,6 +303,10 @@ out:
 struct json_t *node_checks(struct store *st, long long snapshot_id,
                            int full, struct assay_err *err)
 {
+    static const char *const check_keys[] = {
+        "verdict", "checked", "rules_path", "rules_sha256", "tool_version",
+        "results", "bias", "profile",
+    };
     struct store_stmt *q;
     struct json_t *list = j_arr();
     int rc;
@@ -320,16 +320,7 @@ struct json_t *node_checks(struct store *st, long long snapshot_id,
     while ((rc = store_step(q, err)) == 1) {
         struct json_t *c = j_obj();
 
-        j_set(c, "verdict", col_text(q, 0));
-        j_set(c, "checked", col_text(q, 1));
-        j_set(c, "rules_path", col_text(q, 2));
-        j_set(c, "rules_sha256", col_text(q, 3));
-        j_set(c, "tool_version", col_text(q, 4));
-        if (full) {
-            j_set(c, "results", col_json(q, 5));
-            j_set(c, "bias", col_json(q, 6));
-            j_set(c, "profile", col_json(q, 7));
-        }
+        node_cols(c, q, 0, check_keys, full ? "tttttjjj" : "ttttt");
         j_push(list, c);
     }
     store_done(q);

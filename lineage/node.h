@@ -12,6 +12,7 @@
 
 struct json_t;
 struct store;
+struct store_stmt;
 
 enum node_kind { NODE_SNAPSHOT, NODE_RUN, NODE_MODEL, NODE_DEPLOYMENT };
 
@@ -48,5 +49,14 @@ struct json_t *node_json(struct store *st, const struct node *n,
  * "profile" (parsed; null when not recorded) when full.  New reference, or NULL with err. */
 struct json_t *node_checks(struct store *st, long long snapshot_id,
                            int full, struct assay_err *err);
+
+/* Column c of q's current row as JSON, by type: 't' text, 'i' integer
+ * (SQL NULL: null), 'j' JSON text we wrote, parsed (NULL: null; text
+ * that does not parse: a string), 'b' boolean (nonzero).  New
+ * reference. */
+struct json_t *node_col(struct store_stmt *q, int c, char type);
+/* o[keys[i]] = node_col(q, first + i, types[i]) for each of types. */
+void node_cols(struct json_t *o, struct store_stmt *q, int first,
+               const char *const *keys, const char *types);
 
 #endif
