@@ -164,6 +164,71 @@ const char *gap_word(enum gap_sev s)
     return (unsigned)s < GAP_COUNT ? w[s] : "info";
 }
 
+/* ---- lookups the formats share ---- */
+
+const char *citem_word(enum item_class c)
+{
+    static const char *const w[IC_COUNT] = {
+        [IC_ERROR] = "error", [IC_FAIL] = "fail", [IC_WARN] = "warn",
+        [IC_INFO] = "info", [IC_PASS] = "pass",
+    };
+
+    return (unsigned)c < IC_COUNT ? w[c] : "info";
+}
+
+size_t csection_index(const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < ncsections; i++)
+        if (strcmp(csections[i].id, id) == 0)
+            return i;
+    return 0;
+}
+
+const char *cgraph_label(const struct json_t *graph, const char *id)
+{
+    const struct json_t *nodes = j_get(graph, "nodes");
+    size_t i;
+
+    for (i = 0; id != NULL && i < j_len(nodes); i++)
+        if (j_string(j_get(j_at(nodes, i), "id")) != NULL &&
+            strcmp(j_string(j_get(j_at(nodes, i), "id")), id) == 0)
+            return j_string(j_get(j_at(nodes, i), "label"));
+    return id;
+}
+
+const char *csnap_role(const struct cmodel *m, size_t i)
+{
+    if (strcmp(m->snaps[i].sha256, m->id) == 0)
+        return "target";
+    return m->snaps[i].upstream ? "upstream" : NULL;
+}
+
+size_t *csnap_checks(const struct csnap *s, size_t *n)
+{
+    size_t *ord = ctx_order(&s->ctx), k;
+
+    *n = 0;
+    for (k = 0; k < s->ctx.nitems; k++)
+        if (s->ctx.items[ord[k]].bias == NULL)
+            ord[(*n)++] = ord[k];
+    return ord;
+}
+
+const struct ritem *csnap_finding(const struct csnap *s,
+                                  const struct json_t *bo,
+                                  const char *metric)
+{
+    size_t i;
+
+    for (i = 0; i < s->ctx.nitems; i++)
+        if (s->ctx.items[i].bias == bo && s->ctx.items[i].metric != NULL &&
+            strcmp(s->ctx.items[i].metric, metric) == 0)
+            return &s->ctx.items[i];
+    return NULL;
+}
+
 /* ---- the model ---- */
 
 static const char *str_or(const struct json_t *o, const char *key,

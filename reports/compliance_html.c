@@ -156,16 +156,6 @@ static void badge(struct buf *b, const char *w)
     buf_release(&up);
 }
 
-static const char *cls_word(enum item_class c)
-{
-    static const char *const w[IC_COUNT] = {
-        [IC_ERROR] = "error", [IC_FAIL] = "fail", [IC_WARN] = "warn",
-        [IC_INFO] = "info", [IC_PASS] = "pass",
-    };
-
-    return (unsigned)c < IC_COUNT ? w[c] : "info";
-}
-
 /* The first 12 characters of a hash, without a cut marker. */
 static void short_hash(struct buf *b, const char *h)
 {
@@ -196,16 +186,6 @@ static void section_open(struct buf *b, size_t i)
                    "Datasheets for Datasets: %s. EU AI Act: %s. NIST AI "
                    "RMF: %s. ISO/IEC 42001: %s.</p>\n", c->datasheet,
                    c->euai, c->nist, c->iso);
-}
-
-static size_t section_index(const char *id)
-{
-    size_t i;
-
-    for (i = 0; i < ncsections; i++)
-        if (strcmp(csections[i].id, id) == 0)
-            return i;
-    return 0;
 }
 
 /* ---- header, contents ---- */
@@ -286,7 +266,7 @@ static void identification(struct buf *b, const struct cmodel *m)
     const struct json_t *r, *s;
     size_t i, k;
 
-    section_open(b, section_index("identification"));
+    section_open(b, csection_index("identification"));
     if (j_len(runs) > 0) {
         buf_printf(b, "<table>\n<caption>Training runs (%zu)</caption>\n"
                    "<thead><tr><th scope=\"col\">Run</th><th scope=\"col\">"
@@ -338,10 +318,8 @@ static void identification(struct buf *b, const struct cmodel *m)
         buf_adds(b, "</th><td class=\"v\">");
         value(b, j_get(s, "path"), VALUE_CAP);
         buf_adds(b, "</td>");
-        if (strcmp(m->snaps[i].sha256, m->id) == 0)
-            td_text(b, "target", 8);
-        else if (m->snaps[i].upstream)
-            td_text(b, "upstream", 8);
+        if (csnap_role(m, i) != NULL)
+            td_text(b, csnap_role(m, i), 8);
         else
             td_key(b, s, "roles", CR_SHORT);
         td_key(b, s, "bytes", 32);
@@ -475,18 +453,6 @@ static void graph_svg(struct buf *b, const struct cmodel *m,
              "dashed one a warning or no checks.</figcaption>\n</figure>\n");
 }
 
-static const char *node_label(const struct json_t *graph, const char *id)
-{
-    const struct json_t *nodes = j_get(graph, "nodes");
-    size_t i;
-
-    for (i = 0; id != NULL && i < j_len(nodes); i++)
-        if (j_string(j_get(j_at(nodes, i), "id")) != NULL &&
-            strcmp(j_string(j_get(j_at(nodes, i), "id")), id) == 0)
-            return j_string(j_get(j_at(nodes, i), "label"));
-    return id;
-}
-
 static void provenance(struct buf *b, const struct cmodel *m)
 {
     const struct json_t *graph = j_get(m->ev, "graph");
@@ -497,7 +463,7 @@ static void provenance(struct buf *b, const struct cmodel *m)
     struct glayout g;
     size_t i, k;
 
-    section_open(b, section_index("provenance"));
+    section_open(b, csection_index("provenance"));
     g_layout(&g, graph);
     if (g.n > 0)
         graph_svg(b, m, &g);
@@ -512,12 +478,12 @@ static void provenance(struct buf *b, const struct cmodel *m)
         for (i = 0; i < j_len(edges); i++) {
             e = j_at(edges, i);
             buf_adds(b, "<tr><td>");
-            text(b, node_label(graph, j_string(j_get(e, "from"))),
+            text(b, cgraph_label(graph, j_string(j_get(e, "from"))),
                  CR_SHORT);
             buf_adds(b, "</td>");
             td_key(b, e, "label", CR_SHORT);
             buf_adds(b, "<td>");
-            text(b, node_label(graph, j_string(j_get(e, "to"))), CR_SHORT);
+            text(b, cgraph_label(graph, j_string(j_get(e, "to"))), CR_SHORT);
             buf_adds(b, "</td></tr>\n");
         }
         buf_adds(b, "</tbody>\n</table>\n");
@@ -617,7 +583,7 @@ static void check_row(struct buf *b, const struct ritem *it)
     size_t i, n = j_len(ss);
 
     buf_adds(b, "<tr><td>");
-    badge(b, cls_word(it->cls));
+    badge(b, citem_word(it->cls));
     buf_adds(b, "</td><th scope=\"row\" class=\"v\">");
     text(b, it->id, CR_SHORT);
     buf_adds(b, "</th>");
@@ -668,10 +634,10 @@ static void quality(struct buf *b, const struct cmodel *m)
     size_t i, k, *ord, nchecks;
     const struct csnap *s;
 
-    section_open(b, section_index("quality"));
+    section_open(b, csection_index("quality"));
     for (i = 0; i < m->nsnaps; i++) {
         s = &m->snaps[i];
-        snap_heading(b, section_index("quality"), s, i);
+        snap_heading(b, csection_index("quality"), s, i);
         if (s->check == NULL) {
             buf_adds(b, "<p>Never checked: no data quality evidence for "
                      "this snapshot (listed in section 6).</p>\n");
@@ -686,10 +652,7 @@ static void quality(struct buf *b, const struct cmodel *m)
         buf_adds(b, "</span> (sha256 <span class=\"h\">");
         value(b, j_get(j_get(s->check, "rules"), "sha256"), 80);
         buf_printf(b, "</span>).</p>\n");
-        ord = ctx_order(&s->ctx);
-        for (k = 0, nchecks = 0; k < s->ctx.nitems; k++)
-            if (s->ctx.items[k].bias == NULL)
-                nchecks++;
+        ord = csnap_checks(s, &nchecks);
         buf_printf(b, "<table>\n<caption>Checks on ");
         text(b, s->dataset, CR_SHORT);
         buf_printf(b, " (%zu), worst first</caption>\n<thead><tr>"
@@ -700,9 +663,8 @@ static void quality(struct buf *b, const struct cmodel *m)
                    "Observed</th><th scope=\"col\">Limit</th>"
                    "<th scope=\"col\">Message and samples</th></tr></thead>"
                    "\n<tbody>\n", nchecks);
-        for (k = 0; k < s->ctx.nitems; k++)
-            if (s->ctx.items[ord[k]].bias == NULL)
-                check_row(b, &s->ctx.items[ord[k]]);
+        for (k = 0; k < nchecks; k++)
+            check_row(b, &s->ctx.items[ord[k]]);
         buf_adds(b, "</tbody>\n</table>\n");
         free(ord);
     }
@@ -894,14 +856,14 @@ static void profile(struct buf *b, const struct cmodel *m)
 {
     size_t i;
 
-    section_open(b, section_index("profile"));
+    section_open(b, csection_index("profile"));
     buf_adds(b, "<p>Each distribution chart is titled with its numbers "
              "(hover or read it with assistive technology); the table "
              "row beside it gives the statistics.</p>\n");
     for (i = 0; i < m->nsnaps; i++) {
         if (m->snaps[i].check == NULL)
             continue;
-        snap_heading(b, section_index("profile"), &m->snaps[i], i);
+        snap_heading(b, csection_index("profile"), &m->snaps[i], i);
         profile_table(b, &m->snaps[i]);
     }
     if (m->nchecked == 0)
@@ -1016,19 +978,6 @@ static void interval_bar(struct buf *b, const char *metric,
     buf_release(&t);
 }
 
-static const struct ritem *finding_for(const struct csnap *s,
-                                       const struct json_t *bo,
-                                       const char *metric)
-{
-    size_t i;
-
-    for (i = 0; i < s->ctx.nitems; i++)
-        if (s->ctx.items[i].bias == bo && s->ctx.items[i].metric != NULL &&
-            strcmp(s->ctx.items[i].metric, metric) == 0)
-            return &s->ctx.items[i];
-    return NULL;
-}
-
 static void bias_stage(struct buf *b, const struct csnap *s,
                        const struct json_t *bo, const char *stage,
                        const char *title)
@@ -1042,7 +991,7 @@ static void bias_stage(struct buf *b, const struct csnap *s,
     for (it = j_iter(o); it != NULL; it = j_iter_next(o, it)) {
         mv = j_iter_value(it);
         ci = j_get(mv, "ci95");
-        f = finding_for(s, bo, j_iter_key(it));
+        f = csnap_finding(s, bo, j_iter_key(it));
         lim = f != NULL ? j_get(f->obj, "limit") : NULL;
         buf_adds(b, "<tr><th scope=\"row\">");
         text(b, j_iter_key(it), 16);
@@ -1071,7 +1020,7 @@ static void bias_stage(struct buf *b, const struct csnap *s,
         }
         buf_adds(b, "</td><td>");
         if (f != NULL)
-            badge(b, cls_word(f->cls));
+            badge(b, citem_word(f->cls));
         else
             buf_adds(b, "<span class=\"dim\">no limit</span>");
         buf_adds(b, "</td><td>");
@@ -1140,7 +1089,7 @@ static void bias(struct buf *b, const struct cmodel *m)
     size_t i, k;
     const struct csnap *s;
 
-    section_open(b, section_index("bias"));
+    section_open(b, csection_index("bias"));
     buf_adds(b, "<p>Facet d is the selected group, a the rest; metrics "
              "as SageMaker Clarify computes them. Charts show the allowed "
              "band (green), zero, the 95% interval (whiskers) and the "
@@ -1149,7 +1098,7 @@ static void bias(struct buf *b, const struct cmodel *m)
         s = &m->snaps[i];
         if (s->check == NULL)
             continue;
-        snap_heading(b, section_index("bias"), s, i);
+        snap_heading(b, csection_index("bias"), s, i);
         if (s->nbias == 0)
             buf_adds(b, "<p>No bias examination recorded: the rules file "
                      "declares no facet (listed in section 6).</p>\n");
@@ -1168,7 +1117,7 @@ static void gaps(struct buf *b, const struct cmodel *m)
     size_t i;
     const struct cgap *g;
 
-    section_open(b, section_index("gaps"));
+    section_open(b, csection_index("gaps"));
     if (m->ngaps == 0)
         buf_adds(b, "<p>No gaps found in the recorded evidence.</p>\n");
     if (m->ngaps > 0) {
@@ -1227,7 +1176,7 @@ static void signoff(struct buf *b, const struct cmodel *m)
     };
     size_t i;
 
-    section_open(b, section_index("signoff"));
+    section_open(b, csection_index("signoff"));
     buf_adds(b, "<p class=\"verdict big\">Verdict: ");
     badge(b, m->verdict);
     buf_adds(b, "</p>\n<p>The verdict is <strong>fail</strong> when the "
@@ -1273,7 +1222,7 @@ static void evidence(struct buf *b, const struct cmodel *m)
     struct buf a = BUF_INIT;
     size_t i, n = 0;
 
-    section_open(b, section_index("evidence"));
+    section_open(b, csection_index("evidence"));
     buf_adds(b, "<table>\n<caption>Every hash this report rests on"
              "</caption>\n<thead><tr><th scope=\"col\">#</th>"
              "<th scope=\"col\">Artifact</th><th scope=\"col\">Kind</th>"
@@ -1322,7 +1271,7 @@ static void mapping(struct buf *b)
 {
     size_t i;
 
-    section_open(b, section_index("mapping"));
+    section_open(b, csection_index("mapping"));
     buf_adds(b, "<table>\n<caption>What each section answers</caption>\n"
              "<thead><tr><th scope=\"col\">Section</th><th scope=\"col\">"
              "Datasheets for Datasets</th><th scope=\"col\">EU AI Act "

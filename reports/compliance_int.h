@@ -77,6 +77,22 @@ int cmodel_init(struct cmodel *m, const struct json_t *ev,
 void cmodel_release(struct cmodel *m);
 
 const char *gap_word(enum gap_sev s);           /* "fail", "warn", "info" */
+/* "error", "fail", "warn", "info", "pass". */
+const char *citem_word(enum item_class c);
+/* Index of the section with anchor id in csections[] (0 when none). */
+size_t csection_index(const char *id);
+/* The label of the graph node with this id; id itself when none. */
+const char *cgraph_label(const struct json_t *graph, const char *id);
+/* Snapshot i's role in scope: "target", "upstream", or NULL (a subject
+ * with the roles it has as a run input). */
+const char *csnap_role(const struct cmodel *m, size_t i);
+/* The checks of s (not the bias findings), worst first: indices into
+ * s->ctx.items, *n of them.  Returns a new array; caller frees. */
+size_t *csnap_checks(const struct csnap *s, size_t *n);
+/* The finding of s for metric of bias object bo; NULL: no limit. */
+const struct ritem *csnap_finding(const struct csnap *s,
+                                  const struct json_t *bo,
+                                  const char *metric);
 
 /* ---- the mapping tables (compliance.c) ----
  * Report sections and the questions and clauses each answers. */

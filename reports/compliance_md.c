@@ -49,16 +49,6 @@ static void upper(struct buf *b, const char *w)
     buf_adds(b, "**");
 }
 
-static const char *cls_word(enum item_class c)
-{
-    static const char *const w[IC_COUNT] = {
-        [IC_ERROR] = "error", [IC_FAIL] = "fail", [IC_WARN] = "warn",
-        [IC_INFO] = "info", [IC_PASS] = "pass",
-    };
-
-    return (unsigned)c < IC_COUNT ? w[c] : "info";
-}
-
 static void snap_name(struct buf *b, const struct csnap *s)
 {
     char h[13];
@@ -70,19 +60,9 @@ static void snap_name(struct buf *b, const struct csnap *s)
     buf_adds(b, "`");
 }
 
-static size_t section_index(const char *id)
-{
-    size_t i;
-
-    for (i = 0; i < ncsections; i++)
-        if (strcmp(csections[i].id, id) == 0)
-            return i;
-    return 0;
-}
-
 static void heading(struct buf *b, const char *id)
 {
-    size_t i = section_index(id);
+    size_t i = csection_index(id);
     const struct csection *c = &csections[i];
 
     buf_printf(b, "\n## %zu %s\n\n", i + 1, c->title);
@@ -195,10 +175,8 @@ static void identification(struct buf *b, const struct cmodel *m)
         snap_name(b, &m->snaps[i]);
         buf_adds(b, " |");
         cell(b, j_get(s, "path"), VALUE_CAP);
-        if (strcmp(m->snaps[i].sha256, m->id) == 0)
-            buf_adds(b, " target |");
-        else if (m->snaps[i].upstream)
-            buf_adds(b, " upstream |");
+        if (csnap_role(m, i) != NULL)
+            buf_printf(b, " %s |", csnap_role(m, i));
         else
             cell(b, j_get(s, "roles"), CR_SHORT);
         cell(b, j_get(s, "bytes"), 32);
@@ -245,18 +223,6 @@ static void mermaid_label(struct buf *b, const char *s, size_t max)
         buf_adds(b, "...");
 }
 
-static const char *node_label(const struct json_t *graph, const char *id)
-{
-    const struct json_t *nodes = j_get(graph, "nodes");
-    size_t i;
-
-    for (i = 0; id != NULL && i < j_len(nodes); i++)
-        if (j_string(j_get(j_at(nodes, i), "id")) != NULL &&
-            strcmp(j_string(j_get(j_at(nodes, i), "id")), id) == 0)
-            return j_string(j_get(j_at(nodes, i), "label"));
-    return id;
-}
-
 static void provenance(struct buf *b, const struct cmodel *m)
 {
     const struct json_t *graph = j_get(m->ev, "graph");
@@ -300,10 +266,10 @@ static void provenance(struct buf *b, const struct cmodel *m)
         for (i = 0; i < j_len(edges); i++) {
             e = j_at(edges, i);
             buf_adds(b, "|");
-            cells(b, node_label(graph, j_string(j_get(e, "from"))),
+            cells(b, cgraph_label(graph, j_string(j_get(e, "from"))),
                   CR_SHORT);
             cell(b, j_get(e, "label"), CR_SHORT);
-            cells(b, node_label(graph, j_string(j_get(e, "to"))), CR_SHORT);
+            cells(b, cgraph_label(graph, j_string(j_get(e, "to"))), CR_SHORT);
             buf_adds(b, "\n");
         }
         buf_adds(b, "\n");
@@ -382,7 +348,7 @@ static void check_row(struct buf *b, const struct ritem *it)
     size_t i, n = j_len(ss);
 
     buf_adds(b, "| ");
-    upper(b, cls_word(it->cls));
+    upper(b, citem_word(it->cls));
     buf_adds(b, " |");
     cells(b, it->id, CR_SHORT);
     cells(b, it->kind, 24);
@@ -419,7 +385,7 @@ static void check_row(struct buf *b, const struct ritem *it)
 static void quality(struct buf *b, const struct cmodel *m)
 {
     const struct csnap *s;
-    size_t i, k, *ord;
+    size_t i, k, n, *ord;
 
     heading(b, "quality");
     for (i = 0; i < m->nsnaps; i++) {
@@ -442,10 +408,9 @@ static void quality(struct buf *b, const struct cmodel *m)
                  "Checked | Observed | Limit | Message and samples |\n"
                  "| --- | --- | --- | --- | ---: | ---: | --- | --- | --- |"
                  "\n");
-        ord = ctx_order(&s->ctx);
-        for (k = 0; k < s->ctx.nitems; k++)
-            if (s->ctx.items[ord[k]].bias == NULL)
-                check_row(b, &s->ctx.items[ord[k]]);
+        ord = csnap_checks(s, &n);
+        for (k = 0; k < n; k++)
+            check_row(b, &s->ctx.items[ord[k]]);
         free(ord);
     }
 }
@@ -546,19 +511,6 @@ static void profile(struct buf *b, const struct cmodel *m)
 
 /* ---- 5 bias ---- */
 
-static const struct ritem *finding_for(const struct csnap *s,
-                                       const struct json_t *bo,
-                                       const char *metric)
-{
-    size_t i;
-
-    for (i = 0; i < s->ctx.nitems; i++)
-        if (s->ctx.items[i].bias == bo && s->ctx.items[i].metric != NULL &&
-            strcmp(s->ctx.items[i].metric, metric) == 0)
-            return &s->ctx.items[i];
-    return NULL;
-}
-
 static void bias_stage(struct buf *b, const struct csnap *s,
                        const struct json_t *bo, const char *stage,
                        const char *title)
@@ -572,7 +524,7 @@ static void bias_stage(struct buf *b, const struct csnap *s,
     for (it = j_iter(o); it != NULL; it = j_iter_next(o, it)) {
         mv = j_iter_value(it);
         ci = j_get(mv, "ci95");
-        f = finding_for(s, bo, j_iter_key(it));
+        f = csnap_finding(s, bo, j_iter_key(it));
         buf_adds(b, "|");
         cells(b, j_iter_key(it), 16);
         buf_printf(b, " %s |", title);
@@ -597,7 +549,7 @@ static void bias_stage(struct buf *b, const struct csnap *s,
         cells(b, buf_cstr(&t), CR_SHORT);
         buf_adds(b, " ");
         if (f != NULL)
-            upper(b, cls_word(f->cls));
+            upper(b, citem_word(f->cls));
         else
             buf_adds(b, "no limit");
         buf_adds(b, " |\n");
