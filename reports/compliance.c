@@ -229,6 +229,59 @@ const struct ritem *csnap_finding(const struct csnap *s,
     return NULL;
 }
 
+static void add_evrow(struct cevrow *rows, size_t *n,
+                      const struct csnap *file, const char *artifact,
+                      size_t max, const char *kind, const char *value)
+{
+    if (value == NULL || *value == '\0')
+        return;
+    rows[*n].file = file;
+    rows[*n].artifact = artifact;
+    rows[*n].max = max;
+    rows[*n].kind = kind;
+    rows[*n].value = value;
+    ++*n;
+}
+
+struct cevrow *cevidence_rows(const struct cmodel *m, size_t *n)
+{
+    const struct json_t *models = j_get(m->ev, "models");
+    const struct json_t *runs = j_get(m->ev, "runs");
+    const struct json_t *rules;
+    const struct csnap *s;
+    struct cevrow *rows;
+    size_t i;
+
+    rows = xcalloc(4 * m->nsnaps + j_len(runs) + j_len(models) + 1,
+                   sizeof *rows);
+    *n = 0;
+    for (i = 0; i < m->nsnaps; i++) {
+        s = &m->snaps[i];
+        add_evrow(rows, n, s, s->dataset, VALUE_CAP, "file sha256",
+                  s->sha256);
+        add_evrow(rows, n, NULL, s->dataset, CR_SHORT, "row digest",
+                  j_string(j_get(s->obj, "row_digest")));
+        add_evrow(rows, n, NULL, s->dataset, CR_SHORT, "schema hash",
+                  j_string(j_get(s->obj, "schema_hash")));
+        rules = j_get(s->check, "rules");
+        if (s->check != NULL)
+            add_evrow(rows, n, NULL, j_string(j_get(rules, "path")) ?
+                      j_string(j_get(rules, "path")) : "rules file",
+                      VALUE_CAP, "rules sha256",
+                      j_string(j_get(rules, "sha256")));
+    }
+    for (i = 0; i < j_len(runs); i++)
+        add_evrow(rows, n, NULL, j_string(j_get(j_at(runs, i), "name")),
+                  CR_SHORT, "run id", j_string(j_get(j_at(runs, i), "id")));
+    for (i = 0; i < j_len(models); i++)
+        add_evrow(rows, n, NULL, j_string(j_get(j_at(models, i), "path")),
+                  VALUE_CAP, "model sha256",
+                  j_string(j_get(j_at(models, i), "sha256")));
+    add_evrow(rows, n, NULL, "lineage ledger", 32, "ledger head",
+              j_string(j_get(j_get(m->ev, "ledger"), "head")));
+    return rows;
+}
+
 /* ---- the model ---- */
 
 static const char *str_or(const struct json_t *o, const char *key,

@@ -1201,59 +1201,34 @@ static void signoff(struct buf *b, const struct cmodel *m)
 
 /* ---- 8 evidence index ---- */
 
-static void ev_row(struct buf *b, size_t *n, const char *artifact,
-                   size_t max, const char *kind, const char *val)
-{
-    if (val == NULL || *val == '\0')
-        return;
-    buf_printf(b, "<tr><td class=\"n\">%zu</td><td>", ++*n);
-    text(b, artifact, max);
-    buf_printf(b, "</td><td>%s</td>", kind);
-    td_hash(b, val);
-    buf_adds(b, "</tr>\n");
-}
-
 static void evidence(struct buf *b, const struct cmodel *m)
 {
-    const struct json_t *models = j_get(m->ev, "models");
-    const struct json_t *runs = j_get(m->ev, "runs");
-    const struct json_t *ledger = j_get(m->ev, "ledger");
-    const struct csnap *s;
+    struct cevrow *rows, *r;
     struct buf a = BUF_INIT;
-    size_t i, n = 0;
+    size_t i, n;
 
     section_open(b, csection_index("evidence"));
     buf_adds(b, "<table>\n<caption>Every hash this report rests on"
              "</caption>\n<thead><tr><th scope=\"col\">#</th>"
              "<th scope=\"col\">Artifact</th><th scope=\"col\">Kind</th>"
              "<th scope=\"col\">Value</th></tr></thead>\n<tbody>\n");
-    for (i = 0; i < m->nsnaps; i++) {
-        s = &m->snaps[i];
+    rows = cevidence_rows(m, &n);
+    for (i = 0; i < n; i++) {
+        r = &rows[i];
         buf_reset(&a);
-        buf_adds(&a, s->dataset);
-        buf_adds(&a, " ");
-        buf_adds(&a, j_string(j_get(s->obj, "path")) ?
-                 j_string(j_get(s->obj, "path")) : "");
-        ev_row(b, &n, buf_cstr(&a), VALUE_CAP, "file sha256", s->sha256);
-        ev_row(b, &n, s->dataset, CR_SHORT, "row digest",
-               j_string(j_get(s->obj, "row_digest")));
-        ev_row(b, &n, s->dataset, CR_SHORT, "schema hash",
-               j_string(j_get(s->obj, "schema_hash")));
-        if (s->check != NULL)
-            ev_row(b, &n, j_string(j_get(j_get(s->check, "rules"),
-                                         "path")) ?
-                   j_string(j_get(j_get(s->check, "rules"), "path")) :
-                   "rules file", VALUE_CAP, "rules sha256",
-                   j_string(j_get(j_get(s->check, "rules"), "sha256")));
+        buf_adds(&a, r->artifact != NULL ? r->artifact : "");
+        if (r->file != NULL) {      /* "dataset path" */
+            buf_adds(&a, " ");
+            buf_adds(&a, j_string(j_get(r->file->obj, "path")) ?
+                     j_string(j_get(r->file->obj, "path")) : "");
+        }
+        buf_printf(b, "<tr><td class=\"n\">%zu</td><td>", i + 1);
+        text(b, buf_cstr(&a), r->max);
+        buf_printf(b, "</td><td>%s</td>", r->kind);
+        td_hash(b, r->value);
+        buf_adds(b, "</tr>\n");
     }
-    for (i = 0; i < j_len(runs); i++)
-        ev_row(b, &n, j_string(j_get(j_at(runs, i), "name")), CR_SHORT,
-               "run id", j_string(j_get(j_at(runs, i), "id")));
-    for (i = 0; i < j_len(models); i++)
-        ev_row(b, &n, j_string(j_get(j_at(models, i), "path")), VALUE_CAP,
-               "model sha256", j_string(j_get(j_at(models, i), "sha256")));
-    ev_row(b, &n, "lineage ledger", 32, "ledger head",
-           j_string(j_get(ledger, "head")));
+    free(rows);
     buf_adds(b, "</tbody>\n</table>\n<p>To verify: <code>assay lineage "
              "verify</code> re-walks the ledger and re-hashes the recorded "
              "files; <code>sha256sum FILE</code> gives each file sha256; "

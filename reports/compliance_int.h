@@ -94,6 +94,21 @@ const struct ritem *csnap_finding(const struct csnap *s,
                                   const struct json_t *bo,
                                   const char *metric);
 
+/* One row of the evidence index: a hash the report rests on. */
+struct cevrow {
+    const struct csnap *file;   /* the "file sha256" row: its snapshot
+                                   (artifact is its dataset); else NULL */
+    const char *artifact;       /* borrowed; NULL: a run without a name */
+    size_t max;                 /* display cap for artifact */
+    const char *kind;           /* static: "file sha256", "row digest" ... */
+    const char *value;          /* borrowed; never NULL or empty */
+};
+/* The evidence index in order: per snapshot its file sha256, row digest,
+ * schema hash and rules sha256, then run ids, model sha256s, the ledger
+ * head; hashes not recorded are left out.  Returns a new array of *n
+ * rows; caller frees. */
+struct cevrow *cevidence_rows(const struct cmodel *m, size_t *n);
+
 /* ---- the mapping tables (compliance.c) ----
  * Report sections and the questions and clauses each answers. */
 struct csection {

@@ -678,52 +678,27 @@ static void signoff(struct buf *b, const struct cmodel *m)
              "| Approver |  |  |  |\n");
 }
 
-static void ev_row(struct buf *b, size_t *n, const char *artifact,
-                   size_t max, const char *kind, const char *val)
-{
-    if (val == NULL || *val == '\0')
-        return;
-    buf_printf(b, "| %zu |", ++*n);
-    cells(b, artifact, max);
-    buf_printf(b, " %s | `", kind);
-    md(b, val, 80);
-    buf_adds(b, "` |\n");
-}
-
 static void evidence(struct buf *b, const struct cmodel *m)
 {
-    const struct json_t *models = j_get(m->ev, "models");
-    const struct json_t *runs = j_get(m->ev, "runs");
-    const struct csnap *s;
-    const char *rp;
-    size_t i, n = 0;
+    struct cevrow *rows, *r;
+    size_t i, n;
 
     heading(b, "evidence");
     buf_adds(b, "| # | Artifact | Kind | Value |\n| ---: | --- | --- | --- "
              "|\n");
-    for (i = 0; i < m->nsnaps; i++) {
-        s = &m->snaps[i];
-        ev_row(b, &n, j_string(j_get(s->obj, "path")) ?
-               j_string(j_get(s->obj, "path")) : s->dataset, VALUE_CAP,
-               "file sha256", s->sha256);
-        ev_row(b, &n, s->dataset, CR_SHORT, "row digest",
-               j_string(j_get(s->obj, "row_digest")));
-        ev_row(b, &n, s->dataset, CR_SHORT, "schema hash",
-               j_string(j_get(s->obj, "schema_hash")));
-        rp = j_string(j_get(j_get(s->check, "rules"), "path"));
-        if (s->check != NULL)
-            ev_row(b, &n, rp != NULL ? rp : "rules file", VALUE_CAP,
-                   "rules sha256",
-                   j_string(j_get(j_get(s->check, "rules"), "sha256")));
+    rows = cevidence_rows(m, &n);
+    for (i = 0; i < n; i++) {
+        r = &rows[i];
+        buf_printf(b, "| %zu |", i + 1);
+        if (r->file != NULL && j_string(j_get(r->file->obj, "path")))
+            cells(b, j_string(j_get(r->file->obj, "path")), r->max);
+        else
+            cells(b, r->artifact, r->max);
+        buf_printf(b, " %s | `", r->kind);
+        md(b, r->value, 80);
+        buf_adds(b, "` |\n");
     }
-    for (i = 0; i < j_len(runs); i++)
-        ev_row(b, &n, j_string(j_get(j_at(runs, i), "name")), CR_SHORT,
-               "run id", j_string(j_get(j_at(runs, i), "id")));
-    for (i = 0; i < j_len(models); i++)
-        ev_row(b, &n, j_string(j_get(j_at(models, i), "path")), VALUE_CAP,
-               "model sha256", j_string(j_get(j_at(models, i), "sha256")));
-    ev_row(b, &n, "lineage ledger", 32, "ledger head",
-           j_string(j_get(j_get(m->ev, "ledger"), "head")));
+    free(rows);
     buf_adds(b, "\nTo verify: `assay lineage verify` re-walks the ledger and "
              "re-hashes the recorded files; `sha256sum FILE` gives each "
              "file sha256; `assay hash FILE` the row digest and schema "
