@@ -873,36 +873,6 @@ static void profile(struct buf *b, const struct cmodel *m)
 
 /* ---- 5 bias ---- */
 
-static int limit_band(const struct json_t *lim, double *lo, double *hi)
-{
-    int any = 0;
-
-    *lo = -INFINITY;
-    *hi = INFINITY;
-    if (j_is_number(j_get(lim, "max_abs"))) {
-        *hi = fabs(j_number(j_get(lim, "max_abs")));
-        *lo = -*hi;
-        any = 1;
-    }
-    if (j_is_number(j_get(lim, "min"))) {
-        *lo = j_number(j_get(lim, "min"));
-        any = 1;
-    }
-    if (j_is_number(j_get(lim, "max"))) {
-        *hi = j_number(j_get(lim, "max"));
-        any = 1;
-    }
-    return any;
-}
-
-static void widen(double *lo, double *hi, double v)
-{
-    if (isfinite(v)) {
-        *lo = fmin(*lo, v);
-        *hi = fmax(*hi, v);
-    }
-}
-
 static double xpos(double v, double lo, double hi)
 {
     return 4.0 + 172.0 * ((fmin(fmax(v, lo), hi) - lo) / (hi - lo));
@@ -922,14 +892,14 @@ static void interval_bar(struct buf *b, const char *metric,
 
     if (!j_is_number(v) || (!band && !has_ci))
         return;
-    widen(&lo, &hi, j_number(v));
+    band_widen(&lo, &hi, j_number(v));
     if (has_ci) {
-        widen(&lo, &hi, j_number(j_at(ci, 0)));
-        widen(&lo, &hi, j_number(j_at(ci, 1)));
+        band_widen(&lo, &hi, j_number(j_at(ci, 0)));
+        band_widen(&lo, &hi, j_number(j_at(ci, 1)));
     }
     if (band) {
-        widen(&lo, &hi, blo);
-        widen(&lo, &hi, bhi);
+        band_widen(&lo, &hi, blo);
+        band_widen(&lo, &hi, bhi);
     }
     if (hi - lo < 1e-12) {
         lo -= 1;

@@ -309,9 +309,7 @@ static void checks(struct buf *b, const struct report_ctx *ctx,
 
 /* ---- bias: metrics with limits and interval bars ---- */
 
-/* The allowed band of a limit object: {"max_abs": a}, {"min": x},
- * {"max": y}.  Returns 0 when the limit has none of them. */
-static int limit_band(const struct json_t *lim, double *lo, double *hi)
+int limit_band(const struct json_t *lim, double *lo, double *hi)
 {
     int any = 0;
 
@@ -333,7 +331,7 @@ static int limit_band(const struct json_t *lim, double *lo, double *hi)
     return any;
 }
 
-static void widen(double *lo, double *hi, double v)
+void band_widen(double *lo, double *hi, double v)
 {
     if (isfinite(v)) {
         *lo = fmin(*lo, v);
@@ -359,14 +357,14 @@ static void interval_bar(struct buf *b, const struct json_t *m,
     /* Without a limit or an interval there is nothing to picture. */
     if (!j_is_number(v) || (!band && j_len(ci) != 2))
         return;
-    widen(&lo, &hi, j_number(v));
+    band_widen(&lo, &hi, j_number(v));
     if (j_len(ci) == 2) {
-        widen(&lo, &hi, j_number(j_at(ci, 0)));
-        widen(&lo, &hi, j_number(j_at(ci, 1)));
+        band_widen(&lo, &hi, j_number(j_at(ci, 0)));
+        band_widen(&lo, &hi, j_number(j_at(ci, 1)));
     }
     if (band) {
-        widen(&lo, &hi, blo);
-        widen(&lo, &hi, bhi);
+        band_widen(&lo, &hi, blo);
+        band_widen(&lo, &hi, bhi);
     }
     if (hi - lo < 1e-12) {
         lo -= 1;

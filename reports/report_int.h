@@ -119,6 +119,14 @@ void fmt_counts(struct buf *b, const struct ritem *it);
 void item_detail(struct buf *b, const struct ritem *it, size_t max_samples,
                  const char *indent);
 
+/* ---- charts (html.c) ---- */
+/* The allowed band of a limit object: {"max_abs": a}, {"min": x},
+ * {"max": y}; the other bound infinite.  Returns 0 when the limit has
+ * none of them. */
+int limit_band(const struct json_t *lim, double *lo, double *hi);
+/* Widen [*lo, *hi] to take in v (when finite). */
+void band_widen(double *lo, double *hi, double v);
+
 /* ---- escaping (escape.c) ----
  * Each appends s, escaped for one syntax, to b.  Input is UTF-8; bytes
  * that are not valid UTF-8 become U+FFFD.  max caps the bytes of s used
