@@ -343,6 +343,7 @@ static void *sink_worker_new(void *self, unsigned worker)
     size_t i;
 
     w->ck = ck;
+    ck->nworkers++;
     w->cache = padded_calloc(ck->nslot + 1, sizeof(*w->cache));
     w->wc = padded_calloc(r->ncheck, sizeof(*w->wc));
     w->rxs = xcalloc(r->ncheck, sizeof(*w->rxs));
@@ -472,6 +473,22 @@ static int sink_row(void *ws, const struct row *row, struct assay_err *err)
     return 0;
 }
 
+/* Every part is in: merge the keys of (at most ASYNC_MAX) unique checks
+ * on threads of their own while the scan merges the other sinks;
+ * checker_finish() joins them. */
+enum { ASYNC_MAX = 4 };
+
+static void finish_async(struct checker *ck)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < ck->r->ncheck && n < ASYNC_MAX; i++)
+        if (is_unique(&ck->r->check[i]) && !ck->absent[i]) {
+            dedup_finish_async(&ck->dd[i], NULL, NULL);
+            n++;
+        }
+}
+
 static void sink_merge(void *self, void *ws, uint64_t rec_off,
                        uint64_t line_off)
 {
@@ -510,6 +527,8 @@ static void sink_merge(void *self, void *ws, uint64_t rec_off,
         ck->min_fields = w->min_fields;
     ck->max_fields = MAX(ck->max_fields, w->max_fields);
     worker_free(ck, w);
+    if (++ck->nmerged == ck->nworkers)
+        finish_async(ck);
 }
 
 /* On the worker's thread after its last record: sort unique keys. */

@@ -320,6 +320,7 @@ struct checker {
     uint64_t rows, ok_rows;
     int min_fields, max_fields;
     int finished;
+    unsigned nworkers, nmerged; /* sink workers made and merged */
     int rescan_failed;          /* samples of unique unavailable */
 };
 

@@ -351,7 +351,52 @@ void dedup_finish(struct dedup *d, char *digest_hex)
     dedup_finish_with(d, NULL, digest_hex);
 }
 
+static void finish_now(struct dedup *d, struct dedup_part *extra,
+                       char *digest_hex);
+
+static void *finish_main(void *arg)
+{
+    struct dedup *d = arg;
+
+    finish_now(d, d->extra, d->digest_hex);
+    return NULL;
+}
+
+void dedup_finish_async(struct dedup *d, struct dedup_part *extra,
+                        char *digest_hex)
+{
+    if (d->state != 0)
+        return;
+    d->extra = extra;
+    d->digest_hex = digest_hex;
+    if (pthread_create(&d->th, NULL, finish_main, d) == 0) {
+        d->state = 1;
+        return;
+    }
+    finish_now(d, extra, digest_hex);
+    d->state = 2;
+}
+
+/* Wait for an async finish; 1 if d is finished (either way). */
+static int join(struct dedup *d)
+{
+    if (d->state == 1) {
+        pthread_join(d->th, NULL);
+        d->state = 2;
+    }
+    return d->state == 2;
+}
+
 void dedup_finish_with(struct dedup *d, struct dedup_part *extra,
+                       char *digest_hex)
+{
+    if (join(d))
+        return;
+    finish_now(d, extra, digest_hex);
+    d->state = 2;
+}
+
+static void finish_now(struct dedup *d, struct dedup_part *extra,
                        char *digest_hex)
 {
     struct dedup_part *a = &d->all;
@@ -483,6 +528,7 @@ void dedup_release(struct dedup *d)
 {
     int wide = d->all.wide;
 
+    join(d);
     dedup_part_release(&d->all);
     free(d->rep_hi);
     free(d->rep_lo);

@@ -17,6 +17,7 @@
 #ifndef ASSAY_DEDUP_H
 #define ASSAY_DEDUP_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,6 +55,11 @@ struct dedup {
     uint64_t *rep_hi;           /* distinct keys that repeat, sorted */
     uint32_t *rep_lo;
     size_t nrep;
+    /* dedup_finish_async(): the thread and what it was asked for */
+    int state;                  /* 0, 1 running, 2 finished */
+    pthread_t th;
+    struct dedup_part *extra;
+    char *digest_hex;
 };
 
 void dedup_init(struct dedup *d, int wide);
@@ -69,6 +75,13 @@ void dedup_finish(struct dedup *d, char *digest_hex);
  * released. */
 void dedup_finish_with(struct dedup *d, struct dedup_part *extra,
                        char *digest_hex);
+/* dedup_finish_with() on a thread of its own (the caller goes on with
+ * other work); extra and digest_hex must stay valid until it is joined.
+ * A later dedup_finish*() call or dedup_release() joins it; nothing
+ * else may touch d meanwhile.  Runs in the caller if no thread can be
+ * started.  Calling dedup_finish*() again after a finish does nothing. */
+void dedup_finish_async(struct dedup *d, struct dedup_part *extra,
+                        char *digest_hex);
 /* 1 if the key of these bytes is one that repeats. */
 int dedup_is_repeated(const struct dedup *d, const void *bytes, size_t n);
 void dedup_release(struct dedup *d);

@@ -26,6 +26,7 @@ struct identity_ws {
 
 struct identity {
     size_t ncols;
+    unsigned nworkers, nmerged;
     int types;                  /* infer column types */
     unsigned *mask;
     struct dedup d;
@@ -95,6 +96,7 @@ static void *id_worker_new(void *self, unsigned worker)
     struct identity_ws *ws = xcalloc(1, sizeof(*ws));
 
     (void)worker;
+    id->nworkers++;
     ws->ncols = id->ncols;
     if (id->types) {
         size_t i;
@@ -151,6 +153,10 @@ static void id_merge(void *self, void *wsp, uint64_t rec_off,
     }
     free(ws->mask);
     free(ws->active);
+    /* every part is in: merge the keys on a thread of their own while
+     * the scan merges the other sinks (identity_finish() joins it) */
+    if (++id->nmerged == id->nworkers)
+        dedup_finish_async(&id->d, &id->bad, id->digest);
     buf_release(&ws->enc);
     free(ws);
 }
