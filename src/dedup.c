@@ -334,9 +334,18 @@ static void add_heads(struct heads *h, size_t *nr, struct dedup_part *p,
     }
 }
 
-static void put_key(unsigned char *kb, size_t *fill, uint64_t hi,
-                    uint32_t lo, int wide)
+/* A key as the digest has it: hi 8 bytes LE, then lo 4 bytes LE. */
+static inline void put_key(unsigned char *kb, size_t *fill, uint64_t hi,
+                           uint32_t lo, int wide)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(kb + *fill, &hi, 8);
+    *fill += 8;
+    if (wide) {
+        memcpy(kb + *fill, &lo, 4);
+        *fill += 4;
+    }
+#else
     size_t j;
 
     for (j = 0; j < 8; j++)
@@ -344,6 +353,7 @@ static void put_key(unsigned char *kb, size_t *fill, uint64_t hi,
     if (wide)
         for (j = 0; j < 4; j++)
             kb[(*fill)++] = (unsigned char)(lo >> (8 * j));
+#endif
 }
 
 void dedup_finish(struct dedup *d, char *digest_hex)
