@@ -36,6 +36,8 @@ if cc -O2 -o "$CP" "$TOP/bench/csvparse.c" -I"$TOP/src" \
     $M "libcsv parse-only (byte-exact)" "$B" "$CP" --libcsv "$F"
     $M "assay reader parse-only (fast path)" "$B" "$CP" "$F"
 fi
+$M "assay hash --format sha256sum (file hash)" "$B" "$TOP/assay" hash \
+    --format sha256sum "$F"
 $M "assay hash (sha256+row digest+schema)" "$B" "$TOP/assay" hash "$F"
 $M "assay profile" "$B" "$TOP/assay" profile "$F" --format json
 $M "assay check (example rules, 1 thread)" "$B" "$TOP/assay" check "$F" \
@@ -55,8 +57,10 @@ def ratio(a, b, what):
     if a in t and b in t:
         print("%-44s %8.2f" % (what, t[b] / t[a]))
 print()
+ratio("assay hash --format sha256sum (file hash)", "openssl dgst -sha256",
+      "file hash throughput / openssl's (>= 0.90)")
 ratio("openssl dgst -sha256", "assay hash (sha256+row digest+schema)",
-      "assay hash time / openssl time")
+      "full identity time / openssl time")
 ratio("assay check (example rules)",
       "assay check (example rules + 3 bias facets)",
       "check + 3 facets time / check time")
@@ -64,4 +68,5 @@ PY
 echo
 [ -f "$TOP/bench/bias.sh" ] && sh "$TOP/bench/bias.sh"
 [ -f "$TOP/bench/lineage_graph.sh" ] && sh "$TOP/bench/lineage_graph.sh"
+[ -f "$TOP/bench/report_scale.sh" ] && sh "$TOP/bench/report_scale.sh"
 exit 0

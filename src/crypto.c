@@ -2,6 +2,7 @@
  * SHA-256 through EVP for file identity and the ledger chain, Ed25519
  * for signed attestations, base64 for DSSE envelopes. */
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,15 @@ int sha256_file(const char *path, char out[65], unsigned long long *bytes,
     if (fp == NULL)
         return seterr(err, ASSAY_EOPEN, "cannot open '%s': %s", path,
                       strerror(errno));
+    {
+        struct stat st;
+
+        if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+            fclose(fp);
+            return seterr(err, ASSAY_EOPEN, "cannot read '%s': %s", path,
+                          strerror(EISDIR));
+        }
+    }
     buf = xmalloc(CHUNK);
     h = sha256_new();
     while ((n = fread(buf, 1, CHUNK, fp)) > 0) {

@@ -56,4 +56,13 @@ like "$err" "fake.csv.gz.*gzip" "says it is not valid gzip"
 
 run hash "$T/train.csv.gz" --format json
 is "$rc" 0 "hash on gzip"
+
+# --format sha256sum: the file hash alone, in coreutils' format.
+run hash --format sha256sum "$SRC" "$T/train.csv.gz" "$T/fake.csv.gz"
+is "$rc" 0 "hash --format sha256sum"
+is "$out" "$(sha256sum "$SRC" "$T/train.csv.gz" "$T/fake.csv.gz")" \
+    "hash --format sha256sum equals sha256sum, even on bytes that do not parse"
+run hash --format sha256sum "$T"
+is "$rc" 3 "hash of a directory: exit 3"
+like "$err" "cannot read '$T': Is a directory" "says it is a directory"
 done_testing
