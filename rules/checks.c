@@ -348,9 +348,22 @@ void report_field_count(const struct checker *ck, size_t i,
     struct json_t *obs = j_obj(), *lim = j_obj();
     char what[64];
 
+    /* min/max are tracked over the bad records only (the hot path never
+     * looks at good ones); good records have exactly nfields. */
     if (ck->rows > 0) {
-        j_set(obs, "min_fields", j_int(ck->min_fields));
-        j_set(obs, "max_fields", j_int(ck->max_fields));
+        long long lo = (long long)ck->nfields, hi = (long long)ck->nfields;
+
+        if (ck->min_fields >= 0) {
+            if (ck->ok_rows == 0) {
+                lo = ck->min_fields;
+                hi = ck->max_fields;
+            } else {
+                lo = MIN(lo, (long long)ck->min_fields);
+                hi = MAX(hi, (long long)ck->max_fields);
+            }
+        }
+        j_set(obs, "min_fields", j_int(lo));
+        j_set(obs, "max_fields", j_int(hi));
     }
     j_set(res, "observed", obs);
     j_set(lim, "fields", j_int((long long)ck->nfields));

@@ -53,6 +53,12 @@ is "$(jget "$T/r.json" '[r for r in d["results"] if r["id"]=="field_count"][0]["
     4 "ragged: field_count counts every bad record"
 is "$(jget "$T/r.json" '[r for r in d["results"] if r["id"]=="field_count"][0]["samples"][0]["line"]')" \
     2 "ragged: the first sample is line 2"
+is "$(jget "$T/r.json" '[r for r in d["results"] if r["id"]=="field_count"][0]["observed"]')" \
+    "{'min_fields': 1, 'max_fields': 4}" "ragged: observed field counts"
+run check "$C/crlf.csv" --rules "$T/min.yml" --no-record --format json
+printf '%s\n' "$out" > "$T/r.json"
+is "$(jget "$T/r.json" '[r for r in d["results"] if r["id"]=="field_count"][0]["observed"]')" \
+    "{'min_fields': 3, 'max_fields': 3}" "good records: observed = the header's count"
 
 # A 10 MB field: over the default cap, a clear error; raised cap reads it.
 python3 -c "import sys; sys.stdout.write('a,b\n1,' + 'x' * (10 << 20) + '\n')" > "$T/big.csv"
