@@ -390,8 +390,11 @@ void report_type(const struct checker *ck, size_t i, struct json_t *res)
     j_set(lim, "type", j_str(vtype_name(col_type(ck, c))));
     tol_json(c, lim);
     j_set(res, "limit", lim);
-    snprintf(what, sizeof(what), "are not a valid %s",
-             vtype_name(col_type(ck, c)));
+    if (col_type(ck, c) == VT_STRING)
+        snprintf(what, sizeof(what), "are not valid UTF-8 text");
+    else
+        snprintf(what, sizeof(what), "are not a valid %s",
+                 vtype_name(col_type(ck, c)));
     message(res, c, t->failures, t->checked, "non-null values", what);
 }
 

@@ -337,7 +337,11 @@ static void suggest_column(struct buf *b, const struct col_stats *st,
 
     buf_adds(b, "  - name: ");
     yaml_quote(b, st->name, strlen(st->name));
-    buf_printf(b, "\n    type: %s\n", vtype_name(st->type));
+    if (st->invalid_utf8)
+        buf_adds(b, "\n    # type: string left out: some values are not "
+                 "valid UTF-8 text\n");
+    else
+        buf_printf(b, "\n    type: %s\n", vtype_name(st->type));
     if (nonnull == 0) {
         buf_adds(b, "    # no non-null value: no checks\n");
         return;

@@ -59,6 +59,7 @@ struct psketch {
     double dmin, dmax;
     int64_t imin, imax, tmin, tmax;
     size_t minlen, maxlen;
+    int bad_utf8;               /* a value is not well-formed UTF-8 */
     char *smin, *smax;
     size_t sminlen, smaxlen, smincap, smaxcap;
     uint64_t kmin, kmax;        /* prefix keys of smin, smax */
@@ -157,15 +158,20 @@ static double mom_stddev(const struct moments *m)
     return m->n > 1 ? sqrt(m->m2 / (double)(m->n - 1)) : NAN;
 }
 
-/* UTF-8 characters: ASCII text is its length; else types.h decides. */
-static size_t text_chars(const char *p, size_t n)
+/* UTF-8 characters: ASCII text is its length; else types.h decides
+ * (and *bad is set when the bytes are not well-formed UTF-8). */
+static size_t text_chars(const char *p, size_t n, int *bad)
 {
     size_t i;
     unsigned char acc = 0;
 
     for (i = 0; i < n; i++)
         acc |= (unsigned char)p[i];
-    return acc < 0x80 ? n : utf8_chars(p, n);
+    if (acc < 0x80)
+        return n;
+    if (!utf8_valid(p, n))
+        *bad = 1;
+    return utf8_chars(p, n);
 }
 
 /* Bytewise order, a prefix first. */
@@ -451,7 +457,7 @@ static void to_sketch(struct pcol *c)
         const char *t = vmap_text(m, k);
 
         hll_add(&sk->hll, m->e[k].hash);
-        sk_len(sk, text_chars(t, m->e[k].len));
+        sk_len(sk, text_chars(t, m->e[k].len, &sk->bad_utf8));
         sk_text(sk, t, m->e[k].len);
         parse_val(mask, t, m->e[k].len, &iv, &dv);
         sk_minmax(sk, mask, iv, dv);
@@ -471,6 +477,7 @@ static void sk_merge(struct psketch *a, struct psketch *b)
     mg_merge(&a->mg, &b->mg);
     kll_merge(&a->kll, &b->kll);
     mom_merge(&a->mom, &b->mom);
+    a->bad_utf8 |= b->bad_utf8;
     if (b->has_num) {
         sk_minmax(a, T_INT, b->imin, b->dmin);
         sk_minmax(a, T_INT, b->imax, b->dmax);
@@ -560,7 +567,7 @@ static void sketch_value(struct pcol *c, const char *v, size_t n,
             sk_len(sk, n);      /* a typed value is ASCII */
             sk_minmax(sk, c->mask, iv, dv);
         } else {
-            sk_len(sk, text_chars(v, n));
+            sk_len(sk, text_chars(v, n, &sk->bad_utf8));
         }
         sk_text(sk, v, n);
         put_aux(mg_insert(&sk->mg, slot, h, v, n, 1), iv, dv);
@@ -881,6 +888,7 @@ static void fin_exact(const struct profile *p, struct colfin *f,
     const struct vmap *m = &c->map;
     size_t lo = SIZE_MAX, hi = 0, ch;
     uint32_t k, kmin = 0, kmax = 0;
+    int bad = 0;
 
     st->distinct = m->n;
     st->distinct_exact = 1;
@@ -889,7 +897,7 @@ static void fin_exact(const struct profile *p, struct colfin *f,
         const char *t = vmap_text(m, k);
         uint32_t len = m->e[k].len;
 
-        ch = text_chars(t, len);
+        ch = text_chars(t, len, &bad);
         lo = ch < lo ? ch : lo;
         hi = ch > hi ? ch : hi;
         if (text_cmp(t, len, vmap_text(m, kmin), m->e[kmin].len) < 0)
@@ -897,6 +905,7 @@ static void fin_exact(const struct profile *p, struct colfin *f,
         if (text_cmp(t, len, vmap_text(m, kmax), m->e[kmax].len) > 0)
             kmax = k;
     }
+    st->invalid_utf8 = bad;
     if (m->n == 0)
         return;
     st->min_len = lo;
@@ -982,6 +991,7 @@ static void fin_sketch(const struct profile *p, struct colfin *f,
         st->distinct = nonnull;
     st->distinct_exact = 0;
     st->distinct_error = hll_stderr(HLL_P);
+    st->invalid_utf8 = sk->bad_utf8;
     if (sk->has_s) {
         st->min_len = sk->minlen;
         st->max_len = sk->maxlen;
@@ -1302,6 +1312,8 @@ static struct json_t *col_json(const struct colfin *f)
     j_set(o, "top_error", j_int((long long)st->top_error));
     j_set(o, "histogram", st->nbins ? hist_json(st) : j_null());
     j_set(o, "min_length", any ? j_int((long long)st->min_len) : j_null());
+    if (st->type == VT_STRING)
+        j_set(o, "valid_utf8", j_bool(!st->invalid_utf8));
     j_set(o, "max_length", any ? j_int((long long)st->max_len) : j_null());
     return o;
 }

@@ -72,6 +72,8 @@ struct col_stats {
      * when there is no non-null value. */
     const char *min_text, *max_text;
     size_t min_len, max_len;    /* UTF-8 characters of non-null values */
+    int invalid_utf8;           /* a non-null value is not well-formed
+                                   UTF-8 (so not text) */
     /* Distinct values with counts when distinct_exact and few
      * (<= 64), in order of first appearance; else NULL/0. */
     const char *const *values;

@@ -62,5 +62,8 @@ enum vtype vtype_of_mask(unsigned mask);
 
 /* Number of UTF-8 characters (invalid bytes count one each). */
 size_t utf8_chars(const char *p, size_t n);
+/* 1 if p[0..n) is well-formed UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF), else 0. */
+int utf8_valid(const char *p, size_t n);
 
 #endif

@@ -39,6 +39,31 @@ rows tabs.tsv 2 3 "TSV by extension"
 rows invalid_utf8.csv 2 2 "bytes kept"
 is "$(jget "$T/r.json" '[c["name"] for c in d["profile"]["columns"]]')" \
     "['id', 'name']" "invalid UTF-8: header read"
+printf 'version: 1\ncolumns:\n  - name: name\n    type: string\n' > "$T/s.yml"
+run check "$C/invalid_utf8.csv" --rules "$T/s.yml" --no-record --format json
+is "$rc" 1 "invalid UTF-8 in a declared string column fails its type check"
+printf '%s\n' "$out" > "$T/r.json"
+is "$(jget "$T/r.json" '[(r["failures"], r["message"]) for r in d["results"] if r["id"]=="name.type"][0]')" \
+    "(2, '2 of 2 non-null values are not valid UTF-8 text')" \
+    "invalid UTF-8: counted and said"
+run profile "$C/invalid_utf8.csv" --format json
+printf '%s\n' "$out" > "$T/p.json"
+is "$(jget "$T/p.json" '[c.get("valid_utf8") for c in d["columns"]]')" \
+    "[None, False]" "profile: valid_utf8 false on the column that is not text"
+# Late in a high-cardinality column (the profile is then in sketch mode).
+python3 -c "import sys; o = sys.stdout.buffer; o.write(b'id,name\n')
+for i in range(200000): o.write(b'%d,name%d\n' % (i, i))
+o.write(b'200000,bad\xff\n')" > "$T/u8.csv"
+run profile "$T/u8.csv" --format json
+printf '%s\n' "$out" > "$T/p.json"
+is "$(jget "$T/p.json" 'd["columns"][1]["valid_utf8"]')" False \
+    "profile: one bad value among 200,001 distinct ones is seen"
+run suggest "$T/u8.csv"
+printf '%s\n' "$out" > "$T/sg.yml"
+like "$out" "# type: string left out: some values are not valid UTF-8" \
+    "suggest does not declare such a column a string"
+run check "$T/u8.csv" --rules "$T/sg.yml" --no-record
+is "$rc" 0 "... so check passes on the data suggest saw"
 
 run check "$C/bom.csv" --rules "$T/min.yml" --no-record --format json
 printf '%s\n' "$out" > "$T/r.json"

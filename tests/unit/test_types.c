@@ -93,6 +93,34 @@ static void test_dates(void **state)
     assert_true(us == 250000);
 }
 
+/* Well-formed UTF-8 (RFC 3629), including after the 8-byte ASCII run. */
+static void test_utf8_valid(void **state)
+{
+    static const struct { const char *s; size_t n; int ok; } t[] = {
+        { "", 0, 1 }, { "abc", 3, 1 }, { "\xC3\xA9", 2, 1 },
+        { "\xE2\x82\xAC", 3, 1 }, { "\xF0\x9D\x84\x9E", 4, 1 },
+        { "abcdefghijklmnop\xC3\xA9xyz", 21, 1 },
+        { "\xEF\xBF\xBF", 3, 1 }, { "\xF4\x8F\xBF\xBF", 4, 1 },
+        { "\xC0\xAF", 2, 0 },                 /* overlong '/' */
+        { "\xC1\xBF", 2, 0 },                 /* overlong */
+        { "\xE0\x80\xAF", 3, 0 },             /* overlong */
+        { "\xF0\x80\x80\xAF", 4, 0 },         /* overlong */
+        { "\xED\xA0\x80", 3, 0 },             /* surrogate */
+        { "\xF4\x90\x80\x80", 4, 0 },         /* above U+10FFFF */
+        { "\xF5\x80\x80\x80", 4, 0 },
+        { "\xC3", 1, 0 }, { "\xE2\x82", 2, 0 }, /* truncated */
+        { "\x80", 1, 0 }, { "\xFF", 1, 0 },      /* stray bytes */
+        { "abcdefgh\xFF", 9, 0 }, { "abcdefghijklmnop\xC3(", 18, 0 },
+        { "\xC3\xA9\xA9", 3, 0 },
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        if (utf8_valid(t[i].s, t[i].n) != t[i].ok)
+            fail_msg("utf8_valid case %zu: want %d", i, t[i].ok);
+}
+
 static void test_bool_utf8(void **state)
 {
     int b;
@@ -186,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_number),
         cmocka_unit_test(test_dates),
         cmocka_unit_test(test_bool_utf8),
+        cmocka_unit_test(test_utf8_valid),
         cmocka_unit_test(test_number_vs_strtod),
         cmocka_unit_test(test_narrow),
     };
