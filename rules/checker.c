@@ -437,7 +437,7 @@ static inline void do_column(struct worker *w, const struct wplan *p,
     }
     /* A declared string must be text: well-formed UTF-8. */
     if (p->type == VT_STRING ? p->type_wc != NULL &&
-                               !utf8_valid(cv->p, cv->n) :
+                               !utf8_ok(cv->p, cv->n) :
         !typed_get(row, p->field, (enum vtype)p->type, &cv->v) &&
         !parse_as((enum vtype)p->type, cv->p, cv->n, &cv->v)) {
         cv->state = CV_BAD;

@@ -381,6 +381,7 @@ struct bias {
     struct bias_limit *limits;
     size_t nlimits;
     char **nulls;
+    size_t *nulll;              /* their lengths */
     size_t nnulls;
     size_t ncols;
     size_t *feat;               /* FT feature columns */
@@ -403,7 +404,7 @@ static int is_null(const struct bias *b, const char *p, size_t n)
     if (n == 0)
         return 1;
     for (i = 0; i < b->nnulls; i++)
-        if (strlen(b->nulls[i]) == n && memcmp(b->nulls[i], p, n) == 0)
+        if (b->nulll[i] == n && memcmp(b->nulls[i], p, n) == 0)
             return 1;
     return 0;
 }
@@ -957,8 +958,11 @@ struct bias *bias_new_header(const struct bias_spec *spec, size_t ncols,
         goto fail;
     b->nnulls = spec->nnull_values;
     b->nulls = xcalloc(b->nnulls + 1, sizeof(char *));
-    for (i = 0; i < b->nnulls; i++)
+    b->nulll = xcalloc(b->nnulls + 1, sizeof(size_t));
+    for (i = 0; i < b->nnulls; i++) {
         b->nulls[i] = xstrdup(spec->null_values[i]);
+        b->nulll[i] = strlen(b->nulls[i]);
+    }
     if (b->pidx >= 0)
         pick_features(b, ncols);
     b->sink.name = "bias";
@@ -1011,6 +1015,7 @@ void bias_free(struct bias *b)
     for (i = 0; i < b->nnulls; i++)
         free(b->nulls[i]);
     free(b->nulls);
+    free(b->nulll);
     free(b->feat);
     ws_free(b->g);
     for (i = 0; i < b->nrep; i++) {

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 enum vtype {
     VT_STRING = 0, VT_INTEGER, VT_NUMBER, VT_BOOLEAN, VT_DATE, VT_TIMESTAMP,
@@ -65,5 +66,19 @@ size_t utf8_chars(const char *p, size_t n);
 /* 1 if p[0..n) is well-formed UTF-8 (RFC 3629: no overlong forms, no
  * surrogates, nothing above U+10FFFF), else 0. */
 int utf8_valid(const char *p, size_t n);
+/* The same, with ASCII text (the common case) decided inline. */
+static inline int utf8_ok(const char *p, size_t n)
+{
+    uint64_t acc = 0, w;
+    size_t i = 0;
+
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        acc |= w;
+    }
+    for (; i < n; i++)
+        acc |= (unsigned char)p[i];
+    return (acc & 0x8080808080808080ULL) == 0 || utf8_valid(p, n);
+}
 
 #endif
