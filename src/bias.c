@@ -489,6 +489,21 @@ static uint32_t intern(struct bias_ws *w, struct dict *d,
 
 /* A label or prediction cell: threshold labels give 0/1, value lists
  * the interned value; missing gives ID_MISSING. */
+/* A field as a number: what an earlier sink of this record parsed
+ * (scan.h: typed_get), else parse_number(). */
+static int field_number(const struct row *row, long col, const char *p,
+                        size_t n, double *x)
+{
+    struct value v;
+
+    if (typed_get(row, (size_t)col, VT_INTEGER, &v) ||
+        typed_get(row, (size_t)col, VT_NUMBER, &v)) {
+        *x = v.d;
+        return 1;
+    }
+    return parse_number(p, n, x);
+}
+
 static uint32_t label_id(struct bias_ws *w, const struct row *row, long col,
                          uint64_t *nonnum)
 {
@@ -502,7 +517,7 @@ static uint32_t label_id(struct bias_ws *w, const struct row *row, long col,
     if (is_null(b, p, n))
         return ID_MISSING;
     if (b->lthr) {
-        if (!parse_number(p, n, &x)) {
+        if (!field_number(row, col, p, n, &x)) {
             (*nonnum)++;
             return 0;
         }
@@ -541,7 +556,7 @@ static uint32_t facet_id(struct bias_ws *w, const struct row *row)
 
         if (is_null(b, p, n))
             return 0;
-        if (!parse_number(p, n, &x)) {
+        if (!field_number(row, b->fidx[0], p, n, &x)) {
             w->facet_nonnum++;
             return 0;
         }
@@ -605,7 +620,7 @@ static void ft_row(struct bias_ws *w, const struct row *row, uint32_t f,
         if (is_null(b, p, n)) {
             w->fkind[j] |= FK_MISSING;
             v[j] = NAN;
-        } else if (parse_number(p, n, &v[j])) {
+        } else if (field_number(row, b->feat[j], p, n, &v[j])) {
             w->fkind[j] |= FK_NUM;
         } else if (pandas_bool(p, n, &v[j])) {
             w->fkind[j] |= FK_BOOL;
