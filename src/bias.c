@@ -341,11 +341,20 @@ static void rc_put(struct rawcache *rc, const char *p, size_t n, uint32_t id)
 /* Feature column kinds seen (pandas dtype inference, for FT). */
 enum { FK_NUM = 1, FK_BOOL = 2, FK_OTHER = 4, FK_MISSING = 8 };
 
+/* Dense counters for the common case of few ids: each of f, l, p, g in
+ * 0..DENSE_ID-1, or missing (slot DENSE_ID); anything else goes to the
+ * cellmap.  One increment per record instead of a hash probe; folded
+ * into the cellmap before the merge. */
+#define DENSE_ID 7
+#define DENSE_W (DENSE_ID + 1)
+#define DENSE_N (DENSE_W * DENSE_W * DENSE_W * DENSE_W)
+
 /* Per-worker state; the merged state uses the same struct. */
 struct bias_ws {
     struct bias *b;
     struct dict facets, vals, groups;
     struct cellmap cells;
+    uint64_t *dense;            /* DENSE_N counters (workers only) */
     struct buf key;
     struct rawcache *rc_facet, *rc_vals, *rc_group;
     uint64_t n, bad_fields, label_nonnum, pred_nonnum, facet_nonnum;
@@ -417,6 +426,7 @@ static struct bias_ws *ws_new(struct bias *b)
     w->rc_facet = xcalloc(1, sizeof(struct rawcache));
     w->rc_vals = xcalloc(1, sizeof(struct rawcache));
     w->rc_group = xcalloc(1, sizeof(struct rawcache));
+    w->dense = xcalloc(DENSE_N, sizeof(uint64_t));
     if (b->want_ft) {
         w->fkind = xcalloc(b->nfeat + 1, 1);
         w->frow = xcalloc(b->nfeat + 1, sizeof(double));
@@ -444,6 +454,7 @@ static void ws_free(struct bias_ws *w)
     dict_release(&w->groups);
     free(w->cells.c);
     free(w->cells.slot);
+    free(w->dense);
     buf_release(&w->key);
     free(w->rc_facet);
     free(w->rc_vals);
@@ -658,6 +669,46 @@ static void *sink_worker_new(void *self, unsigned worker)
     return ws_new(self);
 }
 
+static inline uint32_t dense_slot(uint32_t id)
+{
+    return id == ID_MISSING ? DENSE_ID : id < DENSE_ID ? id : DENSE_W;
+}
+
+static inline void cell_count(struct bias_ws *w, uint32_t f, uint32_t l,
+                              uint32_t p, uint32_t g)
+{
+    uint32_t a = dense_slot(f), b = dense_slot(l), c = dense_slot(p),
+             d = dense_slot(g);
+
+    if ((a | b | c | d) & DENSE_W)
+        cell_add(&w->cells, f, l, p, g, 1);
+    else
+        w->dense[((a * DENSE_W + b) * DENSE_W + c) * DENSE_W + d]++;
+}
+
+static uint32_t dense_id(uint32_t k)
+{
+    return k == DENSE_ID ? ID_MISSING : k;
+}
+
+/* Move the dense counters into the cellmap. */
+static void dense_fold(struct bias_ws *w)
+{
+    uint32_t k;
+
+    if (w->dense == NULL)
+        return;
+    for (k = 0; k < DENSE_N; k++) {
+        if (w->dense[k] == 0)
+            continue;
+        cell_add(&w->cells, dense_id(k / (DENSE_W * DENSE_W * DENSE_W)),
+                 dense_id(k / (DENSE_W * DENSE_W) % DENSE_W),
+                 dense_id(k / DENSE_W % DENSE_W), dense_id(k % DENSE_W),
+                 w->dense[k]);
+        w->dense[k] = 0;
+    }
+}
+
 static int sink_row(void *wsp, const struct row *row, struct assay_err *err)
 {
     struct bias_ws *w = wsp;
@@ -686,7 +737,7 @@ static int sink_row(void *wsp, const struct row *row, struct assay_err *err)
         g = intern(w, &w->groups, NULL, row, &b->gidx, 1, numeric, x);
         rc_put(w->rc_group, row->field[b->gidx], row->len[b->gidx], g);
     }
-    cell_add(&w->cells, f, l, p, g, 1);
+    cell_count(w, f, l, p, g);
     if (b->want_ft)
         ft_row(w, row, f, is_pos(b, &w->vals, p));
     return 0;
@@ -723,6 +774,7 @@ static void sink_merge(void *self, void *wsp, uint64_t rec_off,
     uint32_t *gm = dict_merge(&g->groups, &w->groups);
     size_t i, nf = b->nfeat;
 
+    dense_fold(w);
     (void)rec_off;
     (void)line_off;
     for (i = 0; i < w->cells.n; i++) {
