@@ -498,29 +498,29 @@ static void sk_merge(struct psketch *a, struct psketch *b)
 
 /* Share the value just parsed with the record's later sinks (scan.h):
  * the type the narrowed mask m kept is one that parsed in this call. */
-static void publish(const struct row *row, size_t i, unsigned m, int64_t iv,
-                    double dv)
+static inline void publish(const struct row *row, size_t i, unsigned m,
+                           int64_t iv, double dv)
 {
-    struct value v;
+    struct typed_row *tr = row->typed;
+    struct typed_cell *c;
 
-    if (row->typed == NULL)
+    if (tr == NULL || i >= tr->n || !(m & (T_INT | T_NUM | T_DATE | T_TS)))
         return;
-    memset(&v, 0, sizeof(v));
+    c = &tr->cell[i];
+    c->seq = tr->seq;
     if (m & T_INT) {
-        v.type = VT_INTEGER;
-        v.i = iv;
-        v.d = (double)iv;
+        c->v.type = VT_INTEGER;
+        c->v.i = iv;
+        c->v.d = (double)iv;
     } else if (m & T_NUM) {
-        v.type = VT_NUMBER;
-        v.d = dv;
-    } else if (m & (T_DATE | T_TS)) {
-        v.type = (m & T_DATE) ? VT_DATE : VT_TIMESTAMP;
-        v.i = iv;
-        v.d = (double)iv;
+        c->v.type = VT_NUMBER;
+        c->v.i = 0;
+        c->v.d = dv;
     } else {
-        return;
+        c->v.type = (m & T_DATE) ? VT_DATE : VT_TIMESTAMP;
+        c->v.i = iv;
+        c->v.d = (double)iv;
     }
-    typed_put(row, i, &v);
 }
 
 /* A value the map has not seen. */
