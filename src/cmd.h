@@ -58,6 +58,10 @@ typedef cmd_writer_fn (*cmd_report_hook)(const char *fmt);
 /* Check every --report FORMAT=PATH; 0, or prints a usage error and
  * returns 2. */
 int cmd_report_specs_ok(const struct command *self, const struct optset *os);
+/* Write doc in report format fmt to stdout: colour on a terminal for
+ * text, the GitHub step summary for github.  0 or -1 with err. */
+int cmd_write_stdout(const char *fmt, const struct json_t *doc,
+                     const char *data_path, struct assay_err *err);
 /* Write path ("-": stdout) atomically: a temporary file in the same
  * directory renamed into place; nothing is left behind on failure. */
 int cmd_write_file(const char *path, cmd_writer_fn fn, void *ctx,

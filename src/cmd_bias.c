@@ -354,14 +354,8 @@ static int run(const struct command *self, int argc, char **argv)
     if (strcmp(format, "text") == 0 || strcmp(format, "json") == 0) {
         if (own_writer(format)(stdout, &out_ctx, &err) < 0)
             goto fail;
-    } else {
-        struct report_opts ro = REPORT_OPTS_INIT;
-
-        ro.data_path = os.pos[0];
-        if (strcmp(format, "github") == 0)
-            ro.step_summary = getenv("GITHUB_STEP_SUMMARY");
-        if (report_write(format, doc, stdout, &ro, &err) < 0)
-            goto fail;
+    } else if (cmd_write_stdout(format, doc, os.pos[0], &err) < 0) {
+        goto fail;
     }
     rc = cmd_write_reports(&os, doc, os.pos[0], own_writer, &out_ctx);
     if (rc != 0)

@@ -158,7 +158,6 @@ static int run(const struct command *self, int argc, char **argv)
     struct bias **biases = NULL;
     struct json_t *doc = NULL, *results = NULL, *biasarr = NULL, *o;
     struct profile_opts po;
-    struct report_opts ro = REPORT_OPTS_INIT;
     const char *fmt, *rules_path, *fail_on, *v;
     const char *const *nulls;
     char rules_sha[65], now[40], *name = NULL;
@@ -311,11 +310,7 @@ static int run(const struct command *self, int argc, char **argv)
             warnx("%s", *w);
         lineage_free_warnings(warnings);
     }
-    ro.color = strcmp(fmt, "text") == 0 && use_color(STDOUT_FILENO);
-    ro.data_path = os.pos[0];
-    if (strcmp(fmt, "github") == 0)
-        ro.step_summary = getenv("GITHUB_STEP_SUMMARY");
-    if (report_write(fmt, doc, stdout, &ro, &err) < 0)
+    if (cmd_write_stdout(fmt, doc, os.pos[0], &err) < 0)
         goto fail;
     rc = cmd_write_reports(&os, doc, os.pos[0], NULL, NULL);
     if (rc != 0)

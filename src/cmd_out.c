@@ -100,6 +100,18 @@ out:
     return rc;
 }
 
+int cmd_write_stdout(const char *fmt, const struct json_t *doc,
+                     const char *data_path, struct assay_err *err)
+{
+    struct report_opts ro = REPORT_OPTS_INIT;
+
+    ro.color = strcmp(fmt, "text") == 0 && use_color(STDOUT_FILENO);
+    ro.data_path = data_path;
+    if (strcmp(fmt, "github") == 0)
+        ro.step_summary = getenv("GITHUB_STEP_SUMMARY");
+    return report_write(fmt, doc, stdout, &ro, err);
+}
+
 struct report_ctx {
     const char *fmt;
     const struct json_t *doc;

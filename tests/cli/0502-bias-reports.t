@@ -35,6 +35,12 @@ run bias "$D/posttrain_edges.csv" $B --format junit
 is "$rc" 0 "--format junit"
 like "$out" '<testsuites>' "junit on stdout"
 
+GITHUB_STEP_SUMMARY="$T/summary.md" "$ASSAY" bias "$D/posttrain_edges.csv" \
+    $B --format github > "$T/gh.txt" 2>&1
+is "$?" 0 "--format github"
+like "$(cat "$T/summary.md")" '\| grp = d \| label = 1 \| DPL \|' \
+    "--format github appends the Markdown summary to \$GITHUB_STEP_SUMMARY"
+
 run bias "$D/posttrain_edges.csv" $B --format yaml
 is "$rc" 2 "unknown --format is a usage error"
 like "$err" "unknown format 'yaml'" "names the format"
