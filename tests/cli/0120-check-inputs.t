@@ -56,6 +56,10 @@ like "$err" "fake.csv.gz.*gzip" "says it is not valid gzip"
 
 run hash "$T/train.csv.gz" --format json
 is "$rc" 0 "hash on gzip"
+printf '%s\n' "$out" > "$T/h.json"
+is "$(jget "$T/h.json" 'd[0]["row_digest"], d[0]["sha256"]')" \
+    "('$(jget "$T/plain.json" 'd["dataset"]["row_digest"]')', '$(sha256sum "$T/train.csv.gz" | cut -c1-64)')" \
+    "hash on gzip: the plain file's row digest, the compressed bytes' sha256"
 
 # --format sha256sum: the file hash alone, in coreutils' format.
 run hash --format sha256sum "$SRC" "$T/train.csv.gz" "$T/fake.csv.gz"
