@@ -93,6 +93,9 @@ like "$err" "big.csv:2:3: field 2 is longer than 1048576 bytes \(--max-field-siz
     "10 MB field: located, says how to raise the cap"
 run check "$T/big.csv" --rules "$T/min.yml" --no-record --max-field-size 20000000 --format json
 is "$rc" 0 "10 MB field: accepted with --max-field-size"
+printf '%s\n' "$out" > "$T/r.json"
+is "$(jget "$T/r.json" 'd["dataset"]["rows"], d["profile"]["columns"][1]["max_length"]')" \
+    "(1, 10485760)" "10 MB field: one record, the field read whole"
 
 # Data that is not there or not readable.
 run check "$T/nope.csv" --rules "$T/min.yml" --no-record
