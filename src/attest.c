@@ -268,8 +268,19 @@ struct json_t *attest_statement(const struct json_t *evidence,
                         j_string(j_get(e, "path")),
                         j_string(j_get(e, "dataset")));
         copy_members(s, e, snapshot_keys, ARRAY_SIZE(snapshot_keys));
-        if (j_is_object(check))
+        if (j_is_object(check)) {
             v = j_string(j_get(check, "verdict"));
+            /* never sign "no results" for results the store could not
+             * read back */
+            if (!j_is_array(j_get(check, "results")) ||
+                (j_get(check, "bias") != NULL &&
+                 !j_is_null(j_get(check, "bias")) &&
+                 !j_is_array(j_get(check, "bias")))) {
+                seterr(err, ASSAY_ECORRUPT, "evidence: the check results "
+                       "of snapshot %.12s are not readable", sha);
+                goto out;
+            }
+        }
         rank = verdict_rank(v);
         if (rank < 0 || (j_is_object(check) && strcmp(v, "unchecked") == 0)) {
             seterr(err, ASSAY_ECORRUPT, "evidence: snapshot %.12s has an "
@@ -545,6 +556,15 @@ int attest_verify(const char *text, size_t n, const char *name,
     if (attest_check_statement(st, &jerr) < 0) {
         seterr(err, ASSAY_ECORRUPT, "corrupt envelope '%s': the signed "
                "payload is %s", name, jerr.msg);
+        rc = -1;
+        goto out;
+    }
+    /* The same key may sign other statements: only ours verify here. */
+    if (strcmp(j_string(j_get(st, "predicateType")),
+               ATTEST_PREDICATE_TYPE) != 0) {
+        seterr(err, ASSAY_ECORRUPT, "'%s' is not an assay data-check "
+               "attestation (predicateType '%s')", name,
+               j_string(j_get(st, "predicateType")));
         rc = -1;
         goto out;
     }

@@ -359,6 +359,7 @@ static struct json_t *evidence_of(const char *const *v, size_t n, int model)
         } else {
             c = j_obj();
             j_set(c, "verdict", j_str(verdict));
+            j_set(c, "results", j_arr());
             j_set(s, "check", c);
         }
         j_push(snaps, s);
@@ -373,6 +374,24 @@ static struct json_t *evidence_of(const char *const *v, size_t n, int model)
     j_set(ev, "snapshots", snaps);
     j_set(ev, "models", models);
     return ev;
+}
+
+/* Check results the store could not read back are never signed as
+ * "no results". */
+static void test_unreadable_results(void **state)
+{
+    static const char *const v[] = { "pass" };
+    struct assay_err err = ASSAY_ERR_INIT;
+    struct json_t *ev = evidence_of(v, 1, 0), *st;
+    struct json_t *c = j_get(j_at(j_get(ev, "snapshots"), 0), "check");
+
+    (void)state;
+    j_set(c, "results", j_str("[{not json"));
+    st = attest_statement(ev, "0.1.0", &err);
+    assert_null(st);
+    assert_int_equal(err.status, ASSAY_ECORRUPT);
+    assert_non_null(strstr(err.msg, "not readable"));
+    j_free(ev);
 }
 
 static void test_verdicts(void **state)
@@ -786,6 +805,7 @@ int main(void)
         cmocka_unit_test(test_statement_run),
         cmocka_unit_test(test_statement_snapshot),
         cmocka_unit_test(test_verdicts),
+        cmocka_unit_test(test_unreadable_results),
         cmocka_unit_test(test_statement_bad_evidence),
         cmocka_unit_test(test_check_statement),
         cmocka_unit_test(test_round_trip),
