@@ -194,7 +194,8 @@ const char *cgraph_label(const struct json_t *graph, const char *id)
     for (i = 0; id != NULL && i < j_len(nodes); i++)
         if (j_string(j_get(j_at(nodes, i), "id")) != NULL &&
             strcmp(j_string(j_get(j_at(nodes, i), "id")), id) == 0)
-            return j_string(j_get(j_at(nodes, i), "label"));
+            return j_string(j_get(j_at(nodes, i), "label")) != NULL ?
+                   j_string(j_get(j_at(nodes, i), "label")) : id;
     return id;
 }
 

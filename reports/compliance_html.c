@@ -363,7 +363,8 @@ static const struct csnap *node_snap(const struct cmodel *m,
         return NULL;
     for (i = 0; i < m->nsnaps; i++)
         if (*m->snaps[i].sha256 != '\0' &&
-            strstr(nd->id, m->snaps[i].sha256) != NULL)
+            strcmp(strncmp(nd->id, "snapshot:", 9) == 0 ? nd->id + 9 :
+                   nd->id, m->snaps[i].sha256) == 0)
             return &m->snaps[i];
     return NULL;
 }
@@ -748,7 +749,11 @@ static void sparkline(struct buf *b, const char *what, const char *col,
     }
     buf_adds(b, "</title>");
     for (i = 0; i < n; i++) {
-        h = max > 0 ? 24.0 * counts[i] / max : 0;
+        /* a hostile document's count: negative or not finite draws 0 */
+        h = max > 0 && isfinite(max) && counts[i] > 0 ?
+            24.0 * counts[i] / max : 0;
+        if (!(h >= 0 && h <= 24))
+            h = 0;
         if (counts[i] > 0 && h < 1)
             h = 1;
         buf_printf(b, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" "

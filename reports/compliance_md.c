@@ -434,12 +434,21 @@ static void spark(struct buf *b, const struct json_t *c)
         return;
     for (i = 0; i < n; i += group, nb++) {
         v[nb] = 0;
-        for (k = i; k < n && k < i + group; k++)
-            v[nb] += j_number(j_at(counts, k));
+        for (k = i; k < n && k < i + group; k++) {
+            double x = j_number(j_at(counts, k));
+
+            /* counts from a hostile document: only finite, >= 0 */
+            if (isfinite(x) && x > 0)
+                v[nb] += x;
+        }
+        if (!isfinite(v[nb]))
+            v[nb] = 0;
         max = fmax(max, v[nb]);
     }
     for (i = 0; i < nb; i++) {
         int l = max > 0 ? (int)floor(7.0 * v[i] / max + 0.5) : 0;
+
+        l = l < 0 ? 0 : l > 7 ? 7 : l;
 
         buf_adds(b, v[i] > 0 && l == 0 ? lv[0] : lv[l]);
     }
