@@ -54,39 +54,6 @@ static long parse_count(const char *s, long max)
 
 /* ---- YAML text ---- */
 
-/* Decode one UTF-8 character at p (n bytes left): its code point and
- * length, or length 0 when the bytes are not valid UTF-8. */
-static size_t utf8_decode(const unsigned char *p, size_t n, unsigned *cp)
-{
-    size_t len, i;
-    unsigned c = p[0], v;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, v = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, v = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, v = c & 0x07;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (p[i] & 0x3F);
-    }
-    if ((len == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) ||
-        (len == 4 && (v < 0x10000 || v > 0x10FFFF)))
-        return 0;
-    *cp = v;
-    return len;
-}
-
 /* Append s as a YAML double-quoted scalar: what is not printable in YAML
  * (controls, C1, U+FEFF, line and paragraph separators) is escaped, so
  * the parser reads back exactly these bytes.  Returns -1 (nothing

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "json.h"
+#include "types.h"
 #include "util.h"
 
 static json_t *must(json_t *v)
@@ -40,31 +41,9 @@ struct json_t *j_num(double v)
 /* Length of a valid UTF-8 sequence at p (1..4), or 0 if invalid. */
 static size_t utf8_seq(const unsigned char *p, size_t n)
 {
-    unsigned c = p[0];
-    size_t len, i;
     unsigned cp;
 
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, cp = c & 0x1F;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, cp = c & 0x0F;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, cp = c & 0x07;
-    else
-        return 0;
-    if (n < len)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[i] & 0x3F);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return len;
+    return utf8_decode(p, n, &cp);
 }
 
 struct json_t *j_strn(const char *s, size_t n)

@@ -207,6 +207,7 @@ static int emit(struct csv_reader *r, const unsigned char *raw, size_t len,
     row.record = r->first_record + r->records;
     row.raw = (const char *)raw;
     row.raw_len = len;
+    row.typed = NULL;           /* a scan's dispatch sets its own */
     r->records++;
     rc = r->fn(r->ctx, &row);
     if (rc != 0) {

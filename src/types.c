@@ -487,16 +487,48 @@ size_t utf8_chars(const char *s, size_t n)
     return count;
 }
 
+size_t utf8_decode(const unsigned char *p, size_t n, unsigned *cp)
+{
+    size_t len, i;
+    unsigned c = p[0], v;
+
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2, v = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, v = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, v = c & 0x07;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    for (i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (p[i] & 0x3F);
+    }
+    if ((len == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) ||
+        (len == 4 && (v < 0x10000 || v > 0x10FFFF)))
+        return 0;
+    *cp = v;
+    return len;
+}
+
 int utf8_valid(const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
 
     while (i < n) {
-        unsigned c = p[i], need, min, cp;
+        unsigned cp;
+        size_t k;
 
         /* ASCII runs, 8 bytes at a time. */
-        if (c < 0x80) {
+        if (p[i] < 0x80) {
             uint64_t w;
 
             i++;
@@ -508,25 +540,10 @@ int utf8_valid(const char *s, size_t n)
             }
             continue;
         }
-        if (c >= 0xC2 && c <= 0xDF) {
-            need = 1; min = 0x80; cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2; min = 0x800; cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3; min = 0x10000; cp = c & 0x07;
-        } else {
+        k = utf8_decode(p + i, n - i, &cp);
+        if (k == 0)
             return 0;
-        }
-        if (n - i <= need)
-            return 0;
-        for (unsigned k = 1; k <= need; k++) {
-            if ((p[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (p[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += need + 1;
+        i += k;
     }
     return 1;
 }

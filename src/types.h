@@ -66,6 +66,9 @@ size_t utf8_chars(const char *p, size_t n);
 /* 1 if p[0..n) is well-formed UTF-8 (RFC 3629: no overlong forms, no
  * surrogates, nothing above U+10FFFF), else 0. */
 int utf8_valid(const char *p, size_t n);
+/* One character at p (n > 0 bytes left): its length (1..4) and *cp, or
+ * 0 when the bytes there are not well-formed UTF-8. */
+size_t utf8_decode(const unsigned char *p, size_t n, unsigned *cp);
 /* The same, with ASCII text (the common case) decided inline. */
 static inline int utf8_ok(const char *p, size_t n)
 {
