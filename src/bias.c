@@ -262,7 +262,8 @@ static void cell_add(struct cellmap *m, uint32_t f, uint32_t l, uint32_t p,
  * Most columns repeat a few short values: remember raw text -> id for
  * short fields (direct-mapped), which skips number parsing and key
  * building on the hot path.  Purely an accelerator: a miss interns. */
-#define RC_SLOTS 256
+#define RC_SLOTS 256             /* rc_slot() takes the top 8 bits */
+_Static_assert(RC_SLOTS <= 256, "rc_slot() indexes with 8 hash bits");
 #define RC_MAXLEN 30
 
 struct rawcache {
