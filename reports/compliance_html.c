@@ -68,39 +68,10 @@ static const char css[] =
 
 /* ---- small helpers ---- */
 
-static void text(struct buf *b, const char *s, size_t max)
-{
-    if (s != NULL)
-        esc_html(b, s, max);
-}
-
-/* A JSON value as HTML text: display form (a line break shows as "\n"),
- * capped at max bytes. */
-static void value(struct buf *b, const struct json_t *v, size_t max)
-{
-    struct buf t = BUF_INIT, d = BUF_INIT;
-
-    if (v == NULL || j_is_null(v))
-        return;
-    fmt_value(&t, v);
-    esc_display(&d, buf_cstr(&t), max);
-    esc_html(b, buf_cstr(&d), ESC_ALL);
-    buf_release(&t);
-    buf_release(&d);
-}
-
-static void num(struct buf *b, double v)
-{
-    struct json_t *j = j_num(v);
-
-    value(b, j, 32);
-    j_free(j);
-}
-
 static void td(struct buf *b, const struct json_t *v, size_t max)
 {
     buf_adds(b, j_is_number(v) ? "<td class=\"n\">" : "<td>");
-    value(b, v, max);
+    html_value(b, v, max);
     buf_adds(b, "</td>");
 }
 
@@ -113,14 +84,14 @@ static void td_key(struct buf *b, const struct json_t *o, const char *key,
 static void td_text(struct buf *b, const char *s, size_t max)
 {
     buf_adds(b, "<td>");
-    text(b, s, max);
+    html_text(b, s, max);
     buf_adds(b, "</td>");
 }
 
 static void td_hash(struct buf *b, const char *s)
 {
     buf_adds(b, "<td class=\"h\">");
-    text(b, s, 80);
+    html_text(b, s, 80);
     buf_adds(b, "</td>");
 }
 
@@ -151,7 +122,7 @@ static void badge(struct buf *b, const char *w)
         if (up.data[i] >= 'a' && up.data[i] <= 'z')
             up.data[i] = (char)(up.data[i] - 32);
     buf_printf(b, "<span class=\"badge %s\">", word_class(w));
-    text(b, buf_cstr(&up), 16);
+    html_text(b, buf_cstr(&up), 16);
     buf_adds(b, "</span>");
     buf_release(&up);
 }
@@ -162,13 +133,13 @@ static void short_hash(struct buf *b, const char *h)
     char tmp[13];
 
     snprintf(tmp, sizeof tmp, "%s", h != NULL ? h : "");
-    text(b, tmp, ESC_ALL);
+    html_text(b, tmp, ESC_ALL);
 }
 
 /* "churn_train b2d856c2827f" */
 static void snap_name(struct buf *b, const struct csnap *s)
 {
-    text(b, s->dataset, CR_SHORT);
+    html_text(b, s->dataset, CR_SHORT);
     buf_adds(b, " <span class=\"h dim\">");
     short_hash(b, s->sha256);
     buf_adds(b, "</span>");
@@ -193,7 +164,7 @@ static void section_open(struct buf *b, size_t i)
 static void meta(struct buf *b, const char *dt, const char *dd, size_t max)
 {
     buf_printf(b, "<dt>%s</dt><dd>", dt);
-    text(b, dd, max);
+    html_text(b, dd, max);
     buf_adds(b, "</dd>\n");
 }
 
@@ -203,7 +174,7 @@ static void header(struct buf *b, const struct cmodel *m)
     struct buf t = BUF_INIT;
 
     buf_adds(b, "<header>\n<h1>Training data compliance report: ");
-    text(b, m->name, 2 * CR_SHORT);
+    html_text(b, m->name, 2 * CR_SHORT);
     buf_adds(b, "</h1>\n<p class=\"verdict\">Verdict: ");
     badge(b, m->verdict);
     buf_printf(b, " &#8212; checks and bias limits: %zu failed, %zu "
@@ -279,7 +250,7 @@ static void identification(struct buf *b, const struct cmodel *m)
         for (i = 0; i < j_len(runs); i++) {
             r = j_at(runs, i);
             buf_adds(b, "<tr><th scope=\"row\">");
-            value(b, j_get(r, "name"), CR_SHORT);
+            html_value(b, j_get(r, "name"), CR_SHORT);
             buf_adds(b, "</th>");
             td_hash(b, j_string(j_get(r, "id")));
             td_key(b, r, "status", CR_SHORT);
@@ -294,7 +265,7 @@ static void identification(struct buf *b, const struct cmodel *m)
 
                 if (k > 0)
                     buf_adds(b, "<br>");
-                value(b, j_get(in, "role"), CR_SHORT);
+                html_value(b, j_get(in, "role"), CR_SHORT);
                 buf_adds(b, ": <span class=\"h\">");
                 short_hash(b, j_string(j_get(in, "sha256")));
                 buf_adds(b, "</span>");
@@ -316,7 +287,7 @@ static void identification(struct buf *b, const struct cmodel *m)
                    i + 1);
         snap_name(b, &m->snaps[i]);
         buf_adds(b, "</th><td class=\"v\">");
-        value(b, j_get(s, "path"), VALUE_CAP);
+        html_value(b, j_get(s, "path"), VALUE_CAP);
         buf_adds(b, "</td>");
         if (csnap_role(m, i) != NULL)
             td_text(b, csnap_role(m, i), 8);
@@ -339,7 +310,7 @@ static void identification(struct buf *b, const struct cmodel *m)
         for (i = 0; i < j_len(models); i++) {
             r = j_at(models, i);
             buf_adds(b, "<tr><th scope=\"row\" class=\"v\">");
-            value(b, j_get(r, "path"), VALUE_CAP);
+            html_value(b, j_get(r, "path"), VALUE_CAP);
             buf_adds(b, "</th>");
             td_hash(b, j_string(j_get(r, "sha256")));
             td_key(b, r, "bytes", 32);
@@ -378,7 +349,7 @@ static void graph_svg(struct buf *b, const struct cmodel *m,
                "viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
                "aria-labelledby=\"pg-t pg-d\"><title id=\"pg-t\">Upstream "
                "lineage of ", g->width, g->height, g->width, g->height);
-    text(b, m->name, CR_SHORT);
+    html_text(b, m->name, CR_SHORT);
     buf_printf(b, "</title><desc id=\"pg-d\">%zu nodes and %zu edges drawn "
                "left to right from the sources; the table below lists the "
                "same edges.</desc>\n<defs><marker id=\"arrow\" viewBox=\"0 "
@@ -405,7 +376,7 @@ static void graph_svg(struct buf *b, const struct cmodel *m,
         if (g->edges[i].label != NULL && *g->edges[i].label != '\0') {
             buf_printf(b, "<text class=\"elbl\" x=\"%.1f\" y=\"%.1f\" "
                        "text-anchor=\"middle\">", mx, (y1 + y2) / 2 - 3);
-            text(b, g->edges[i].label, 14);
+            html_text(b, g->edges[i].label, 14);
             buf_adds(b, "</text>\n");
         }
     }
@@ -415,16 +386,16 @@ static void graph_svg(struct buf *b, const struct cmodel *m,
         const char *kind = nd->kind;
 
         buf_adds(b, "<g class=\"node k-");
-        text(b, kind, 16);
+        html_text(b, kind, 16);
         buf_adds(b, "\"><title>");
-        text(b, kind, 16);
+        html_text(b, kind, 16);
         buf_adds(b, ": ");
-        text(b, nd->label, VALUE_CAP);
+        html_text(b, nd->label, VALUE_CAP);
         buf_adds(b, " (");
-        text(b, nd->id, VALUE_CAP);
+        html_text(b, nd->id, VALUE_CAP);
         if (s != NULL) {
             buf_adds(b, "), checks: ");
-            text(b, s->verdict, 16);
+            html_text(b, s->verdict, 16);
         } else {
             buf_adds(b, ")");
         }
@@ -435,14 +406,14 @@ static void graph_svg(struct buf *b, const struct cmodel *m,
             buf_printf(b, " class=\"s-%s\"", s->verdict);
         buf_printf(b, "/><text class=\"kind\" x=\"%.1f\" y=\"%.1f\">",
                    nd->x + 8, nd->y + 15);
-        text(b, kind, 16);
+        html_text(b, kind, 16);
         if (s != NULL) {
             buf_adds(b, " &#183; checks ");
-            text(b, s->verdict, 16);
+            html_text(b, s->verdict, 16);
         }
         buf_printf(b, "</text><text class=\"lbl\" x=\"%.1f\" y=\"%.1f\">",
                    nd->x + 8, nd->y + 33);
-        text(b, nd->label, 26);
+        html_text(b, nd->label, 26);
         buf_adds(b, "</text></g>\n");
     }
     buf_adds(b, "</svg>\n<figcaption>Figure 1. Upstream lineage, sources on "
@@ -479,12 +450,12 @@ static void provenance(struct buf *b, const struct cmodel *m)
         for (i = 0; i < j_len(edges); i++) {
             e = j_at(edges, i);
             buf_adds(b, "<tr><td>");
-            text(b, cgraph_label(graph, j_string(j_get(e, "from"))),
+            html_text(b, cgraph_label(graph, j_string(j_get(e, "from"))),
                  CR_SHORT);
             buf_adds(b, "</td>");
             td_key(b, e, "label", CR_SHORT);
             buf_adds(b, "<td>");
-            text(b, cgraph_label(graph, j_string(j_get(e, "to"))), CR_SHORT);
+            html_text(b, cgraph_label(graph, j_string(j_get(e, "to"))), CR_SHORT);
             buf_adds(b, "</td></tr>\n");
         }
         buf_adds(b, "</tbody>\n</table>\n");
@@ -504,7 +475,7 @@ static void provenance(struct buf *b, const struct cmodel *m)
             for (k = 0; k < j_len(j_get(e, "inputs")); k++) {
                 if (k > 0)
                     buf_adds(b, "<br>");
-                value(b, j_at(j_get(e, "inputs"), k), 80);
+                html_value(b, j_at(j_get(e, "inputs"), k), 80);
             }
             buf_adds(b, "</td>");
             td_key(b, e, "transform", VALUE_CAP);
@@ -527,7 +498,7 @@ static void provenance(struct buf *b, const struct cmodel *m)
         for (k = 0; k < j_len(paths) && k < 10; k++) {
             if (k > 0)
                 buf_adds(b, "<br>");
-            value(b, j_at(paths, k), VALUE_CAP);
+            html_value(b, j_at(paths, k), VALUE_CAP);
         }
         if (j_len(paths) > 10)
             buf_printf(b, "<br>(%zu more)", j_len(paths) - 10);
@@ -547,7 +518,7 @@ static void provenance(struct buf *b, const struct cmodel *m)
         for (i = 0; i < j_len(deps); i++) {
             e = j_at(deps, i);
             buf_adds(b, "<tr><th scope=\"row\">");
-            value(b, j_get(e, "env"), CR_SHORT);
+            html_value(b, j_get(e, "env"), CR_SHORT);
             buf_adds(b, "</th>");
             td_hash(b, j_string(j_get(e, "model")));
             td_key(b, e, "deployed", 40);
@@ -586,11 +557,11 @@ static void check_row(struct buf *b, const struct ritem *it)
     buf_adds(b, "<tr><td>");
     badge(b, citem_word(it->cls));
     buf_adds(b, "</td><th scope=\"row\" class=\"v\">");
-    text(b, it->id, CR_SHORT);
+    html_text(b, it->id, CR_SHORT);
     buf_adds(b, "</th>");
     td_text(b, it->kind, 24);
     buf_adds(b, "<td class=\"v\">");
-    text(b, it->column, CR_SHORT);
+    html_text(b, it->column, CR_SHORT);
     buf_adds(b, "</td>");
     td(b, j_get(it->obj, "failures"), 32);
     td(b, j_get(it->obj, "checked"), 32);
@@ -600,10 +571,10 @@ static void check_row(struct buf *b, const struct ritem *it)
     if (j_get(it->obj, "limit") != NULL && !j_is_null(j_get(it->obj,
                                                              "limit"))) {
         fmt_limit(&t, j_get(it->obj, "limit"));
-        text(b, buf_cstr(&t), CR_SHORT * 2);
+        html_text(b, buf_cstr(&t), CR_SHORT * 2);
     }
     buf_adds(b, "</td><td>");
-    text(b, it->message, VALUE_CAP);
+    html_text(b, it->message, VALUE_CAP);
     if (n > 0 && it->cls != IC_PASS) {
         buf_adds(b, "<ul class=\"smp\">");
         for (i = 0; i < n && i < CR_SAMPLES; i++) {
@@ -616,7 +587,7 @@ static void check_row(struct buf *b, const struct ritem *it)
                 buf_adds(b, "<span class=\"dim\">(empty)</span>");
             } else {
                 buf_adds(b, "<code>");
-                value(b, j_get(sm, "value"), 80);
+                html_value(b, j_get(sm, "value"), 80);
                 buf_adds(b, "</code>");
             }
             buf_adds(b, "</li>");
@@ -645,17 +616,17 @@ static void quality(struct buf *b, const struct cmodel *m)
             continue;
         }
         buf_adds(b, "<p>Checked ");
-        value(b, j_get(s->check, "checked"), 40);
+        html_value(b, j_get(s->check, "checked"), 40);
         buf_adds(b, " by assay ");
-        value(b, j_get(s->check, "tool_version"), 32);
+        html_value(b, j_get(s->check, "tool_version"), 32);
         buf_adds(b, " against the rules file <span class=\"v\">");
-        value(b, j_get(j_get(s->check, "rules"), "path"), VALUE_CAP);
+        html_value(b, j_get(j_get(s->check, "rules"), "path"), VALUE_CAP);
         buf_adds(b, "</span> (sha256 <span class=\"h\">");
-        value(b, j_get(j_get(s->check, "rules"), "sha256"), 80);
+        html_value(b, j_get(j_get(s->check, "rules"), "sha256"), 80);
         buf_printf(b, "</span>).</p>\n");
         ord = csnap_checks(s, &nchecks);
         buf_printf(b, "<table>\n<caption>Checks on ");
-        text(b, s->dataset, CR_SHORT);
+        html_text(b, s->dataset, CR_SHORT);
         buf_printf(b, " (%zu), worst first</caption>\n<thead><tr>"
                    "<th scope=\"col\">Outcome</th><th scope=\"col\">Check"
                    "</th><th scope=\"col\">Kind</th><th scope=\"col\">"
@@ -729,12 +700,12 @@ static void sparkline(struct buf *b, const char *what, const char *col,
     buf_adds(b, "<svg width=\"120\" height=\"26\" viewBox=\"0 0 120 26\" "
              "role=\"img\"><title>");
     buf_adds(b, what);
-    text(b, col, CR_SHORT);
+    html_text(b, col, CR_SHORT);
     if (bins != NULL) {
         buf_adds(b, " from ");
-        num(b, bins[0].lo);
+        html_num(b, bins[0].lo);
         buf_adds(b, " to ");
-        num(b, bins[n - 1].hi);
+        html_num(b, bins[n - 1].hi);
         buf_printf(b, ", %zu bins:", n);
     } else {
         buf_adds(b, ":");
@@ -742,10 +713,10 @@ static void sparkline(struct buf *b, const char *what, const char *col,
     for (i = 0; i < n; i++) {
         buf_adds(b, i > 0 ? ", " : " ");
         if (top != NULL) {
-            value(b, j_get(j_at(top, i), "value"), 24);
+            html_value(b, j_get(j_at(top, i), "value"), 24);
             buf_adds(b, " ");
         }
-        num(b, counts[i]);
+        html_num(b, counts[i]);
     }
     buf_adds(b, "</title>");
     for (i = 0; i < n; i++) {
@@ -804,7 +775,7 @@ static void profile_table(struct buf *b, const struct csnap *s)
         return;
     }
     buf_adds(b, "<table>\n<caption>Profile of ");
-    text(b, s->dataset, CR_SHORT);
+    html_text(b, s->dataset, CR_SHORT);
     buf_printf(b, " (%zu columns)</caption>\n<thead><tr><th scope=\"col\">"
                "Column</th><th scope=\"col\">Type</th><th scope=\"col\">"
                "Count</th><th scope=\"col\">Nulls</th><th scope=\"col\">"
@@ -816,12 +787,12 @@ static void profile_table(struct buf *b, const struct csnap *s)
     for (i = 0; i < n; i++) {
         c = j_at(cols, i);
         buf_adds(b, "<tr><th scope=\"row\" class=\"v\">");
-        value(b, j_get(c, "name"), CR_SHORT);
+        html_value(b, j_get(c, "name"), CR_SHORT);
         buf_adds(b, "</th>");
         td_key(b, c, "type", 16);
         td_key(b, c, "count", 32);
         buf_adds(b, "<td class=\"n\">");
-        value(b, j_get(c, "nulls"), 32);
+        html_value(b, j_get(c, "nulls"), 32);
         count = j_number(j_get(c, "count"));
         nulls = j_number(j_get(c, "nulls"));
         if (count > 0 && j_is_number(j_get(c, "nulls")))
@@ -838,16 +809,16 @@ static void profile_table(struct buf *b, const struct csnap *s)
             for (k = 0; k < ARRAY_SIZE(qk); k++) {
                 if (k > 0)
                     buf_adds(b, " / ");
-                value(b, j_get(q, qk[k]), 24);
+                html_value(b, j_get(q, qk[k]), 24);
             }
         buf_adds(b, "</td><td class=\"v\">");
         top = j_get(c, "top");
         for (k = 0; k < j_len(top) && k < CR_TOP; k++) {
             if (k > 0)
                 buf_adds(b, "<br>");
-            value(b, j_get(j_at(top, k), "value"), 24);
+            html_value(b, j_get(j_at(top, k), "value"), 24);
             buf_adds(b, " <span class=\"dim\">&#215;");
-            value(b, j_get(j_at(top, k), "count"), 24);
+            html_value(b, j_get(j_at(top, k), "count"), 24);
             buf_adds(b, "</span>");
         }
         buf_adds(b, "</td><td>");
@@ -915,19 +886,19 @@ static void interval_bar(struct buf *b, const char *metric,
     hi += pad;
     buf_adds(b, "<svg width=\"180\" height=\"22\" viewBox=\"0 0 180 22\" "
              "role=\"img\"><title>");
-    text(b, metric, 16);
+    html_text(b, metric, 16);
     buf_adds(b, " = ");
-    num(b, j_number(v));
+    html_num(b, j_number(v));
     if (has_ci) {
         buf_adds(b, ", 95% interval ");
-        num(b, j_number(j_at(ci, 0)));
+        html_num(b, j_number(j_at(ci, 0)));
         buf_adds(b, " to ");
-        num(b, j_number(j_at(ci, 1)));
+        html_num(b, j_number(j_at(ci, 1)));
     }
     if (band) {
         fmt_limit(&t, lim);
         buf_adds(b, ", allowed ");
-        text(b, buf_cstr(&t), CR_SHORT);
+        html_text(b, buf_cstr(&t), CR_SHORT);
     }
     buf_adds(b, "</title>");
     x0 = xpos(blo, lo, hi);
@@ -969,20 +940,20 @@ static void bias_stage(struct buf *b, const struct csnap *s,
         f = csnap_finding(s, bo, j_iter_key(it));
         lim = f != NULL ? j_get(f->obj, "limit") : NULL;
         buf_adds(b, "<tr><th scope=\"row\">");
-        text(b, j_iter_key(it), 16);
+        html_text(b, j_iter_key(it), 16);
         buf_printf(b, "</th><td>%s</td>", title);
         if (!j_is_null(j_get(mv, "value")) && j_get(mv, "value") != NULL) {
             td(b, j_get(mv, "value"), 32);
         } else {
             buf_adds(b, "<td>not computed: ");
-            text(b, j_string(j_get(mv, "error")), VALUE_CAP);
+            html_text(b, j_string(j_get(mv, "error")), VALUE_CAP);
             buf_adds(b, "</td>");
         }
         buf_adds(b, "<td class=\"n\">");
         if (j_len(ci) == 2) {
-            value(b, j_at(ci, 0), 32);
+            html_value(b, j_at(ci, 0), 32);
             buf_adds(b, " &#8211; ");
-            value(b, j_at(ci, 1), 32);
+            html_value(b, j_at(ci, 1), 32);
         }
         buf_adds(b, "</td>");
         p = j_get(mv, "p_value");
@@ -991,7 +962,7 @@ static void bias_stage(struct buf *b, const struct csnap *s,
         if (lim != NULL && !j_is_null(lim)) {
             buf_reset(&t);
             fmt_limit(&t, lim);
-            text(b, buf_cstr(&t), CR_SHORT);
+            html_text(b, buf_cstr(&t), CR_SHORT);
         }
         buf_adds(b, "</td><td>");
         if (f != NULL)
@@ -1014,22 +985,22 @@ static void bias_object(struct buf *b, const struct csnap *s,
 
     buf_adds(b, "<h4>Facet ");
     fmt_facet(&f, j_get(bo, "facet"));
-    text(b, buf_cstr(&f), CR_SHORT);
+    html_text(b, buf_cstr(&f), CR_SHORT);
     buf_reset(&f);
     fmt_facet(&f, j_get(bo, "label"));
     buf_adds(b, ", label ");
-    text(b, buf_cstr(&f), CR_SHORT);
+    html_text(b, buf_cstr(&f), CR_SHORT);
     if (j_string(j_get(bo, "group")) != NULL) {
         buf_adds(b, ", group ");
-        text(b, j_string(j_get(bo, "group")), CR_SHORT);
+        html_text(b, j_string(j_get(bo, "group")), CR_SHORT);
     }
     if (j_string(j_get(bo, "predicted")) != NULL) {
         buf_adds(b, ", predicted ");
-        text(b, j_string(j_get(bo, "predicted")), CR_SHORT);
+        html_text(b, j_string(j_get(bo, "predicted")), CR_SHORT);
     }
     if (j_string(j_get(bo, "mode")) != NULL) {
         buf_adds(b, " (");
-        text(b, j_string(j_get(bo, "mode")), 16);
+        html_text(b, j_string(j_get(bo, "mode")), 16);
         buf_adds(b, " mode)");
     }
     buf_adds(b, "</h4>\n");
@@ -1039,14 +1010,14 @@ static void bias_object(struct buf *b, const struct csnap *s,
              it = j_iter_next(counts, it)) {
             if (it != j_iter(counts))
                 buf_adds(b, ", ");
-            text(b, j_iter_key(it), 24);
+            html_text(b, j_iter_key(it), 24);
             buf_adds(b, " ");
-            value(b, j_iter_value(it), 24);
+            html_value(b, j_iter_value(it), 24);
         }
         buf_adds(b, ".</p>\n");
     }
     buf_printf(b, "<table>\n<caption>Bias metrics, facet %zu of ", k + 1);
-    text(b, s->dataset, CR_SHORT);
+    html_text(b, s->dataset, CR_SHORT);
     buf_adds(b, "</caption>\n<thead><tr><th scope=\"col\">Metric</th>"
              "<th scope=\"col\">Stage</th><th scope=\"col\">Value</th>"
              "<th scope=\"col\">95% interval</th><th scope=\"col\">p-value"
@@ -1113,9 +1084,9 @@ static void gaps(struct buf *b, const struct cmodel *m)
             if (g->snap > 0)
                 snap_name(b, &m->snaps[g->snap - 1]);
             buf_adds(b, "</td><th scope=\"row\" class=\"v\">");
-            text(b, g->subject, CR_SHORT);
+            html_text(b, g->subject, CR_SHORT);
             buf_adds(b, "</th><td>");
-            text(b, g->detail, VALUE_CAP);
+            html_text(b, g->detail, VALUE_CAP);
             buf_adds(b, "</td>");
             td_text(b, g->clause, 32);
             buf_adds(b, "<td class=\"fill\"></td><td class=\"fill\"></td>"
@@ -1198,7 +1169,7 @@ static void evidence(struct buf *b, const struct cmodel *m)
                      j_string(j_get(r->file->obj, "path")) : "");
         }
         buf_printf(b, "<tr><td class=\"n\">%zu</td><td>", i + 1);
-        text(b, buf_cstr(&a), r->max);
+        html_text(b, buf_cstr(&a), r->max);
         buf_printf(b, "</td><td>%s</td>", r->kind);
         td_hash(b, r->value);
         buf_adds(b, "</tr>\n");
@@ -1209,7 +1180,7 @@ static void evidence(struct buf *b, const struct cmodel *m)
              "files; <code>sha256sum FILE</code> gives each file sha256; "
              "<code>assay hash FILE</code> gives the row digest and schema "
              "hash; <code>assay report ");
-    text(b, m->ref, VALUE_CAP);
+    html_text(b, m->ref, VALUE_CAP);
     buf_adds(b, " --format json</code> gives this report as data.</p>\n"
              "</section>\n");
     buf_release(&a);
@@ -1257,9 +1228,9 @@ void compliance_html(struct buf *out, const struct cmodel *m)
              "<meta name=\"viewport\" content=\"width=device-width, "
              "initial-scale=1\">\n<meta name=\"generator\" content=\""
              "assay ");
-    text(out, m->tool_version, 32);
+    html_text(out, m->tool_version, 32);
     buf_adds(out, "\">\n<title>Compliance report: ");
-    text(out, m->name, CR_SHORT);
+    html_text(out, m->name, CR_SHORT);
     buf_printf(out, " (%s)</title>\n<style>\n%s</style>\n</head>\n<body>\n",
                verdict_word(m->verdict), css);
     header(out, m);
@@ -1275,9 +1246,9 @@ void compliance_html(struct buf *out, const struct cmodel *m)
     evidence(out, m);
     mapping(out);
     buf_adds(out, "</main>\n<footer><p>Generated by assay ");
-    text(out, m->tool_version, 32);
+    html_text(out, m->tool_version, 32);
     buf_adds(out, " at ");
-    text(out, m->generated, 40);
+    html_text(out, m->generated, 40);
     buf_adds(out, " from the lineage database. Self-contained: no scripts, "
              "no external resources.</p></footer>\n</body>\n</html>\n");
 }

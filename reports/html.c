@@ -69,7 +69,7 @@ static const char *const cls_css[IC_COUNT] = {
 
 /* ---- small helpers ---- */
 
-static void text(struct buf *b, const char *s, size_t max)
+void html_text(struct buf *b, const char *s, size_t max)
 {
     if (s != NULL)
         esc_html(b, s, max);
@@ -77,11 +77,11 @@ static void text(struct buf *b, const char *s, size_t max)
 
 /* A JSON value as HTML text (display form for strings: a value with a
  * line break shows "\n"). */
-static void value(struct buf *b, const struct json_t *v, size_t max)
+void html_value(struct buf *b, const struct json_t *v, size_t max)
 {
     struct buf t = BUF_INIT, d = BUF_INIT;
 
-    if (v == NULL)
+    if (v == NULL || j_is_null(v))
         return;
     fmt_value(&t, v);
     esc_display(&d, buf_cstr(&t), max);
@@ -94,7 +94,7 @@ static void td_value(struct buf *b, const struct json_t *v)
 {
     buf_adds(b, j_is_number(v) ? "<td class=\"n\">" : "<td>");
     if (v != NULL && !j_is_null(v))
-        value(b, v, VALUE_CAP);
+        html_value(b, v, VALUE_CAP);
     buf_adds(b, "</td>");
 }
 
@@ -118,7 +118,7 @@ static void td_sample(struct buf *b, const struct json_t *v)
     if (j_string(v) != NULL && *j_string(v) == '\0')
         buf_adds(b, "<span class=\"dim\">(empty)</span>");
     else if (j_string(v) != NULL)
-        value(b, v, VALUE_CAP);
+        html_value(b, v, VALUE_CAP);
     buf_adds(b, "</td>");
 }
 
@@ -128,11 +128,11 @@ static void badge(struct buf *b, enum item_class c)
                class_word(c));
 }
 
-static void num(struct buf *b, double v)
+void html_num(struct buf *b, double v)
 {
     struct json_t *j = j_num(v);
 
-    value(b, j, 32);
+    html_value(b, j, 32);
     j_free(j);
 }
 
@@ -143,7 +143,7 @@ static void meta_row(struct buf *b, const char *name, const struct json_t *v)
     if (v == NULL || j_is_null(v))
         return;
     buf_printf(b, "<dt>%s</dt><dd class=\"v\">", name);
-    value(b, v, 4 * VALUE_CAP);
+    html_value(b, v, 4 * VALUE_CAP);
     buf_adds(b, "</dd>\n");
 }
 
@@ -166,7 +166,7 @@ static void header(struct buf *b, const struct report_ctx *ctx)
     size_t i;
 
     buf_adds(b, "<header>\n<h1>Training data audit: ");
-    text(b, ctx->name, VALUE_CAP);
+    html_text(b, ctx->name, VALUE_CAP);
     buf_adds(b, "</h1>\n<p class=\"verdict\">Verdict: ");
     badge(b, verdict_class(ctx->verdict));
     buf_printf(b, " &#8212; %zu failed, %zu error%s, %zu warning%s, %zu "
@@ -182,7 +182,7 @@ static void header(struct buf *b, const struct report_ctx *ctx)
     meta_row(b, "Rules file", j_get(rules, "path"));
     meta_row(b, "Rules sha256", j_get(rules, "sha256"));
     buf_adds(b, "<dt>Generated</dt><dd>");
-    text(b, ctx->timestamp, 64);
+    html_text(b, ctx->timestamp, 64);
     buf_adds(b, "</dd>\n</dl>\n</header>\n");
 }
 
@@ -225,11 +225,11 @@ static void problem_row(struct buf *b, const struct ritem *it)
     buf_adds(b, "<tr><td>");
     badge(b, it->cls);
     buf_adds(b, "</td><th scope=\"row\" class=\"v\">");
-    text(b, it->id, VALUE_CAP);
+    html_text(b, it->id, VALUE_CAP);
     buf_adds(b, "</th><td>");
-    text(b, it->kind, VALUE_CAP);
+    html_text(b, it->kind, VALUE_CAP);
     buf_adds(b, "</td><td class=\"v\">");
-    text(b, it->column, VALUE_CAP);
+    html_text(b, it->column, VALUE_CAP);
     buf_adds(b, "</td>");
     td_value(b, j_get(it->obj, "failures"));
     td_value(b, j_get(it->obj, "checked"));
@@ -237,7 +237,7 @@ static void problem_row(struct buf *b, const struct ritem *it)
              j_get(it->obj, "observed") : j_get(it->obj, "value"));
     td_limit(b, j_get(it->obj, "limit"));
     buf_adds(b, "<td>");
-    text(b, it->message, 4 * VALUE_CAP);
+    html_text(b, it->message, 4 * VALUE_CAP);
     buf_adds(b, "</td></tr>\n");
 }
 
@@ -250,10 +250,10 @@ static void samples(struct buf *b, const struct ritem *it, int open)
     if (n == 0)
         return;
     buf_printf(b, "<details%s><summary>Samples of ", open ? " open" : "");
-    text(b, it->id, VALUE_CAP);
+    html_text(b, it->id, VALUE_CAP);
     buf_printf(b, " (%zu of %zu)</summary>\n<table>\n<caption>First "
                "failing records of ", MIN(n, (size_t)HTML_SAMPLES), n);
-    text(b, it->id, VALUE_CAP);
+    html_text(b, it->id, VALUE_CAP);
     buf_adds(b, "</caption>\n<thead><tr><th scope=\"col\">Line</th>"
              "<th scope=\"col\">Record</th><th scope=\"col\">Value</th>"
              "</tr></thead>\n<tbody>\n");
@@ -422,20 +422,20 @@ static void bias_stage(struct buf *b, const struct report_ctx *ctx,
         f = finding_for(ctx, bo, j_iter_key(it));
         lim = f != NULL ? j_get(f->obj, "limit") : NULL;
         buf_adds(b, "<tr><th scope=\"row\">");
-        text(b, j_iter_key(it), 32);
+        html_text(b, j_iter_key(it), 32);
         buf_printf(b, "</th><td>%s</td>", title);
         if (j_get(m, "value") != NULL && !j_is_null(j_get(m, "value"))) {
             td_value(b, j_get(m, "value"));
         } else {
             buf_adds(b, "<td>error: ");
-            text(b, j_string(j_get(m, "error")), 2 * VALUE_CAP);
+            html_text(b, j_string(j_get(m, "error")), 2 * VALUE_CAP);
             buf_adds(b, "</td>");
         }
         buf_adds(b, "<td class=\"n\">");
         if (j_len(ci) == 2) {
-            value(b, j_at(ci, 0), 32);
+            html_value(b, j_at(ci, 0), 32);
             buf_adds(b, " &#8211; ");
-            value(b, j_at(ci, 1), 32);
+            html_value(b, j_at(ci, 1), 32);
         }
         buf_adds(b, "</td>");
         td_limit(b, lim);
@@ -469,12 +469,12 @@ static void bias(struct buf *b, const struct report_ctx *ctx)
         fmt_facet(&f, j_get(bo, "facet"));
         fmt_facet(&l, j_get(bo, "label"));
         buf_printf(b, "<h3 id=\"bias-%zu\">Facet ", i + 1);
-        text(b, buf_cstr(&f), VALUE_CAP);
+        html_text(b, buf_cstr(&f), VALUE_CAP);
         buf_adds(b, ", label ");
-        text(b, buf_cstr(&l), VALUE_CAP);
+        html_text(b, buf_cstr(&l), VALUE_CAP);
         if (j_string(j_get(bo, "mode")) != NULL) {
             buf_adds(b, " (");
-            text(b, j_string(j_get(bo, "mode")), 16);
+            html_text(b, j_string(j_get(bo, "mode")), 16);
             buf_adds(b, " mode)");
         }
         buf_adds(b, "</h3>\n");
@@ -485,7 +485,7 @@ static void bias(struct buf *b, const struct report_ctx *ctx)
             for (it = j_iter((struct json_t *)counts); it != NULL;
                  it = j_iter_next((struct json_t *)counts, it)) {
                 buf_adds(b, "<tr><th scope=\"row\">");
-                text(b, j_iter_key(it), 32);
+                html_text(b, j_iter_key(it), 32);
                 buf_adds(b, "</th>");
                 td_value(b, j_iter_value(it));
                 buf_adds(b, "</tr>\n");
@@ -595,7 +595,7 @@ static void bar_chart(struct buf *b, size_t id, const char *title,
     buf_printf(b, "<svg width=\"320\" height=\"110\" viewBox=\"0 0 320 110\""
                " role=\"img\" aria-labelledby=\"g%zut g%zud\">"
                "<title id=\"g%zut\">", id, id, id);
-    text(b, title, VALUE_CAP);
+    html_text(b, title, VALUE_CAP);
     buf_printf(b, "</title><desc id=\"g%zud\">%zu bars; a table gives "
                "the same counts.</desc>", id, n);
     for (i = 0; i < n; i++) {
@@ -608,10 +608,10 @@ static void bar_chart(struct buf *b, size_t id, const char *title,
                "y2=\"95.5\"/>");
     if (span != NULL) {
         buf_adds(b, "<text x=\"10\" y=\"108\">");
-        num(b, span->lo);
+        html_num(b, span->lo);
         buf_adds(b, "</text><text x=\"310\" y=\"108\" "
                  "text-anchor=\"end\">");
-        num(b, span->hi);
+        html_num(b, span->hi);
         buf_adds(b, "</text>");
     }
     buf_printf(b, "<text x=\"310\" y=\"8\" text-anchor=\"end\">max "
@@ -640,17 +640,17 @@ static void column_histogram(struct buf *b, const struct json_t *c,
         bar_chart(b, idx, buf_cstr(&title), counts, n, &span);
         buf_printf(b, "<details><summary>Histogram data (%zu bins)"
                    "</summary>\n<table>\n<caption>", n);
-        text(b, buf_cstr(&title), VALUE_CAP);
+        html_text(b, buf_cstr(&title), VALUE_CAP);
         buf_adds(b, "</caption>\n<thead><tr><th scope=\"col\">From</th>"
                  "<th scope=\"col\">To</th><th scope=\"col\">Count</th>"
                  "</tr></thead>\n<tbody>\n");
         for (i = 0; i < n; i++) {
             buf_adds(b, "<tr><td class=\"n\">");
-            num(b, bins[i].lo);
+            html_num(b, bins[i].lo);
             buf_adds(b, "</td><td class=\"n\">");
-            num(b, bins[i].hi);
+            html_num(b, bins[i].hi);
             buf_adds(b, "</td><td class=\"n\">");
-            num(b, bins[i].count);
+            html_num(b, bins[i].count);
             buf_adds(b, "</td></tr>\n");
         }
         buf_adds(b, "</tbody>\n</table>\n</details>\n");
@@ -679,15 +679,15 @@ static void column_detail(struct buf *b, const struct json_t *c, size_t idx,
 
     buf_printf(b, "<div class=\"col\"><details%s><summary>",
                open ? " open" : "");
-    text(b, j_string(j_get(c, "name")), VALUE_CAP);
+    html_text(b, j_string(j_get(c, "name")), VALUE_CAP);
     buf_adds(b, "</summary>\n");
     if (j_iter(q) != NULL) {
         buf_adds(b, "<table>\n<caption>Quantiles of ");
-        text(b, j_string(j_get(c, "name")), VALUE_CAP);
+        html_text(b, j_string(j_get(c, "name")), VALUE_CAP);
         buf_adds(b, "</caption>\n<tbody>\n");
         for (it = j_iter(q); it != NULL; it = j_iter_next(q, it)) {
             buf_adds(b, "<tr><th scope=\"row\">");
-            text(b, j_iter_key(it), 16);
+            html_text(b, j_iter_key(it), 16);
             buf_adds(b, "</th>");
             td_value(b, j_iter_value(it));
             buf_adds(b, "</tr>\n");
@@ -696,7 +696,7 @@ static void column_detail(struct buf *b, const struct json_t *c, size_t idx,
     }
     if (j_len(top) > 0) {
         buf_adds(b, "<table>\n<caption>Most frequent values of ");
-        text(b, j_string(j_get(c, "name")), VALUE_CAP);
+        html_text(b, j_string(j_get(c, "name")), VALUE_CAP);
         buf_adds(b, "</caption>\n<thead><tr><th scope=\"col\">Value</th>"
                  "<th scope=\"col\">Count</th></tr></thead>\n<tbody>\n");
         for (i = 0; i < j_len(top) && i < HTML_TOP; i++) {
@@ -732,7 +732,7 @@ static void profile(struct buf *b, const struct report_ctx *ctx)
     for (i = 0; i < n; i++) {
         c = j_at(cols, i);
         buf_adds(b, "<tr><th scope=\"row\" class=\"v\">");
-        text(b, j_string(j_get(c, "name")), VALUE_CAP);
+        html_text(b, j_string(j_get(c, "name")), VALUE_CAP);
         buf_adds(b, "</th>");
         for (k = 0; k < ARRAY_SIZE(keys); k++)
             td_value(b, j_get(c, keys[k]));
@@ -760,7 +760,7 @@ int html_write(struct buf *out, const struct report_ctx *ctx,
              "img-src data:\">\n"
              "<meta name=\"viewport\" content=\"width=device-width, "
              "initial-scale=1\">\n<title>assay audit: ");
-    text(out, ctx->name, VALUE_CAP);
+    html_text(out, ctx->name, VALUE_CAP);
     buf_printf(out, " (%s)</title>\n<style>\n%s</style>\n</head>\n<body>\n",
                verdict_word(ctx->verdict), css);
     header(out, ctx);
@@ -771,9 +771,9 @@ int html_write(struct buf *out, const struct report_ctx *ctx,
     bias(out, ctx);
     profile(out, ctx);
     buf_adds(out, "</main>\n<footer><p>Generated by assay ");
-    text(out, version, 64);
+    html_text(out, version, 64);
     buf_adds(out, " at ");
-    text(out, ctx->timestamp, 64);
+    html_text(out, ctx->timestamp, 64);
     buf_adds(out, ". Self-contained: no scripts, no external resources."
              "</p></footer>\n</body>\n</html>\n");
     free(ord);

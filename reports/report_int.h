@@ -192,4 +192,11 @@ void markdown_render(struct buf *out, const struct report_ctx *ctx,
  * caller frees. */
 char *relative_path(const char *path, int keep_abs);
 
+/* HTML text helpers (reports/html.c), shared with the compliance report:
+ * s escaped and capped at max bytes (NULL: nothing); a JSON value in
+ * its display form (NULL or null: nothing); a number. */
+void html_text(struct buf *b, const char *s, size_t max);
+void html_value(struct buf *b, const struct json_t *v, size_t max);
+void html_num(struct buf *b, double v);
+
 #endif
