@@ -523,25 +523,38 @@ static inline void publish(const struct row *row, size_t i, unsigned m,
     }
 }
 
+/* A value seen before was parsed when it was first seen, under the
+ * column's mask then; the mask has only narrowed since, and every type
+ * left in it is one that value parsed as, so publish() picks a type
+ * whose parse is the one kept: an integer's double is the one
+ * parse_number gives, and a date (timestamp) column's values were
+ * parsed as dates (timestamps) since a date is never a timestamp. */
+
 /* A value the map has not seen. */
 static void exact_new(struct pcol *c, const char *v, size_t n, uint64_t h,
                       const struct row *row, size_t i)
 {
-    int64_t iv;
-    double dv;
+    int64_t iv = 0;
+    double dv = 0;
+    struct vmap_aux *a;
+    uint32_t k;
 
     if (c->mask != 0) {
         c->mask = type_check(c->mask, v, n, &iv, &dv);
         publish(row, i, c->mask, iv, dv);
     }
-    vmap_insert(&c->map, h, v, n, 1);
+    k = vmap_insert(&c->map, h, v, n, 1);
+    a = vmap_aux_of(&c->map, &c->map.slot[c->map.e[k].slot]);
+    a->i = iv;
+    a->d = dv;
     if (c->map.n > PROFILE_EXACT_MAX || c->map.tlen > TEXT_CAP)
         to_sketch(c);
 }
 
 /* A value of a column in its sketch phase: only values new to the
  * Misra-Gries table are parsed, measured and compared; every value
- * feeds the moments and the quantile sketch. */
+ * feeds the moments and the quantile sketch.  A repeat shares the
+ * parse its item kept (see publish_again). */
 static void sketch_value(struct pcol *c, const char *v, size_t n,
                          uint64_t h, const struct row *row, size_t i)
 {
@@ -554,9 +567,10 @@ static void sketch_value(struct pcol *c, const char *v, size_t n,
     if (it != NULL) {
         it->count++;
         sk->mg.total++;
+        memcpy(&dv, &it->aux[1], sizeof(dv));
+        publish(row, i, c->mask, (int64_t)it->aux[0], dv);
         if (!(c->mask & (T_INT | T_NUM)))
             return;
-        memcpy(&dv, &it->aux[1], sizeof(dv));
     } else {
         hll_add(&sk->hll, h);
         if (c->mask != 0) {
@@ -643,9 +657,12 @@ static int sink_row(void *ws, const struct row *row, struct assay_err *err)
             continue;
         }
         e = vmap_find(&c->map, h);
-        if (e != NULL)
+        if (e != NULL) {
+            const struct vmap_aux *a = vmap_aux_of(&c->map, e);
+
             e->count++;
-        else
+            publish(row, i, c->mask, a->i, a->d);
+        } else
             exact_new(c, row->field[i], row->len[i], h, row, i);
     }
     return 0;

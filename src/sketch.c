@@ -272,12 +272,14 @@ void vmap_init(struct vmap *m)
     memset(m, 0, sizeof(*m));
     m->mask = 15;
     m->slot = xcalloc(16, sizeof(*m->slot));
+    m->aux = xcalloc(16, sizeof(*m->aux));
 }
 
 void vmap_release(struct vmap *m)
 {
     free(m->e);
     free(m->slot);
+    free(m->aux);
     free(m->text);
     memset(m, 0, sizeof(*m));
 }
@@ -285,6 +287,7 @@ void vmap_release(struct vmap *m)
 static void vmap_rehash(struct vmap *m, uint32_t mask)
 {
     struct vmap_slot *ns = xcalloc((size_t)mask + 1, sizeof(*ns));
+    struct vmap_aux *na = xcalloc((size_t)mask + 1, sizeof(*na));
     uint32_t i, j;
 
     for (i = 0; i < m->n; i++) {
@@ -292,10 +295,13 @@ static void vmap_rehash(struct vmap *m, uint32_t mask)
         while (ns[j].count != 0)
             j = (j + 1) & mask;
         ns[j] = m->slot[m->e[i].slot];
+        na[j] = m->aux[m->e[i].slot];
         m->e[i].slot = j;
     }
     free(m->slot);
+    free(m->aux);
     m->slot = ns;
+    m->aux = na;
     m->mask = mask;
 }
 

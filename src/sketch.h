@@ -110,6 +110,13 @@ struct vmap_slot {
     uint64_t count;             /* 0: empty slot */
 };
 
+/* The caller's, per value (beside its slot: index slot - m->slot), zero
+ * when inserted, moved along on a rehash; not merged. */
+struct vmap_aux {
+    int64_t i;
+    double d;
+};
+
 struct vmap_ent {
     uint64_t hash;
     uint32_t off, len;          /* the value's text in vmap.text */
@@ -120,6 +127,7 @@ struct vmap {
     struct vmap_ent *e;         /* n entries, first appearance order */
     uint32_t n, ecap;
     struct vmap_slot *slot;     /* open addressing, load <= 1/2 */
+    struct vmap_aux *aux;       /* one per slot */
     uint32_t mask;
     char *text;                 /* every value's bytes, back to back */
     size_t tlen, tcap;
@@ -136,6 +144,12 @@ void vmap_merge(struct vmap *dst, const struct vmap *src);
 static inline const char *vmap_text(const struct vmap *m, uint32_t i)
 {
     return m->text + m->e[i].off;
+}
+
+static inline struct vmap_aux *vmap_aux_of(const struct vmap *m,
+                                           const struct vmap_slot *s)
+{
+    return &m->aux[s - m->slot];
 }
 
 static inline uint64_t vmap_count(const struct vmap *m, uint32_t i)
