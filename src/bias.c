@@ -343,21 +343,27 @@ static void rc_put(struct rawcache *rc, const char *p, size_t n, uint32_t id)
 enum { FK_NUM = 1, FK_BOOL = 2, FK_OTHER = 4, FK_MISSING = 8 };
 
 /* Dense counters for the common case of few ids: each of f, l, p, g in
- * 0..DENSE_ID-1, or missing (slot DENSE_ID); anything else goes to the
+ * 0..DENSE_ID-1, or missing (slot 0); anything else goes to the
  * cellmap.  One increment per record instead of a hash probe; folded
  * into the cellmap before the merge. */
 #define DENSE_ID 7
 #define DENSE_W (DENSE_ID + 1)
 #define DENSE_N (DENSE_W * DENSE_W * DENSE_W * DENSE_W)
 
-/* Per-worker state; the merged state uses the same struct. */
+/* Per-worker state of one spec; the merged state uses the same struct.
+ * In a worker, the ids of single-column facets, labels, predictions and
+ * groups are those of the worker's column dicts (struct colres); only
+ * tuple facets are interned here.  The merged state's dicts hold every
+ * kind, with the spec's own hits. */
 struct bias_ws {
     struct bias *b;
     struct dict facets, vals, groups;
     struct cellmap cells;
     uint64_t *dense;            /* DENSE_N counters (workers only) */
     struct buf key;
-    struct rawcache *rc_facet, *rc_vals, *rc_group;
+    unsigned char *phit;        /* per prediction id: 0 unknown, 1 no,
+                                   2 a positive label value (FT) */
+    size_t nphit;
     uint64_t n, bad_fields, label_nonnum, pred_nonnum, facet_nonnum;
     /* FlipTest rows: fx[fn * nfeat], facet id, predicted positive */
     double *fx;
@@ -393,12 +399,14 @@ struct bias {
     char **nulls;
     size_t *nulll;              /* their lengths */
     size_t nnulls;
+    uint64_t nulllen;           /* bit n: a token of length n < 64 */
+    int nulllong;               /* a token of 64 bytes or more */
     size_t ncols;
     size_t *feat;               /* FT feature columns */
     size_t nfeat;
     int want_ft;
     int ovr;                    /* one report per facet value */
-    struct scan_sink sink;
+    struct bias_set *set;       /* its scan sink, maybe shared */
     struct bias_ws *g;          /* merged */
     int finished;
     struct rep *rep;
@@ -407,27 +415,27 @@ struct bias {
     size_t nwarn;
 };
 
-static int is_null(const struct bias *b, const char *p, size_t n)
+static inline int is_null(const struct bias *b, const char *p, size_t n)
 {
     size_t i;
 
     if (n == 0)
         return 1;
+    if (n < 64 ? !((b->nulllen >> n) & 1) : !b->nulllong)
+        return 0;
     for (i = 0; i < b->nnulls; i++)
         if (b->nulll[i] == n && memcmp(b->nulls[i], p, n) == 0)
             return 1;
     return 0;
 }
 
-static struct bias_ws *ws_new(struct bias *b)
+static struct bias_ws *ws_new(struct bias *b, int worker)
 {
     struct bias_ws *w = xcalloc(1, sizeof(*w));
 
     w->b = b;
-    w->rc_facet = xcalloc(1, sizeof(struct rawcache));
-    w->rc_vals = xcalloc(1, sizeof(struct rawcache));
-    w->rc_group = xcalloc(1, sizeof(struct rawcache));
-    w->dense = xcalloc(DENSE_N, sizeof(uint64_t));
+    if (worker)
+        w->dense = xcalloc(DENSE_N, sizeof(uint64_t));
     if (b->want_ft) {
         w->fkind = xcalloc(b->nfeat + 1, 1);
         w->frow = xcalloc(b->nfeat + 1, sizeof(double));
@@ -457,28 +465,26 @@ static void ws_free(struct bias_ws *w)
     free(w->cells.slot);
     free(w->dense);
     buf_release(&w->key);
-    free(w->rc_facet);
-    free(w->rc_vals);
-    free(w->rc_group);
+    free(w->phit);
     ft_drop(w);
     free(w->fkind);
     free(w->frow);
     free(w);
 }
 
-/* Intern the key in w->key (text built from the given fields). */
-static uint32_t intern(struct bias_ws *w, struct dict *d,
-                       const struct keyset *hits, const struct row *row,
-                       const long *idx, size_t nidx, int numeric,
-                       double num)
+/* Intern the key in key (text built from the given fields).  Hits are
+ * set when a worker dict merges into a spec's (dict_merge). */
+static uint32_t intern(const struct buf *key, struct dict *d,
+                       const struct row *row, const long *idx, size_t nidx,
+                       int numeric, double num)
 {
     struct dent e;
     struct buf text = BUF_INIT;
-    uint32_t id, klen = (uint32_t)w->key.len;
-    uint64_t h = hash_bytes(w->key.data, klen);
+    uint32_t id, klen = (uint32_t)key->len;
+    uint64_t h = hash_bytes(key->data, klen);
     size_t i;
 
-    id = dict_find(d, w->key.data, klen, h);
+    id = dict_find(d, key->data, klen, h);
     if (id != ID_MISSING)
         return id;
     for (i = 0; i < nidx; i++) {
@@ -487,20 +493,17 @@ static uint32_t intern(struct bias_ws *w, struct dict *d,
         buf_add(&text, row->field[idx[i]], row->len[idx[i]]);
     }
     memset(&e, 0, sizeof(e));
-    e.key = w->key.data;
+    e.key = key->data;
     e.klen = klen;
     e.hash = h;
     e.text = (char *)buf_cstr(&text);
     e.numeric = numeric && nidx == 1;
     e.num = num;
-    e.hit = hits != NULL && keyset_has(hits, w->key.data, klen);
     id = dict_add(d, &e);
     buf_release(&text);
     return id;
 }
 
-/* A label or prediction cell: threshold labels give 0/1, value lists
- * the interned value; missing gives ID_MISSING. */
 /* A field as a number: what an earlier sink of this record parsed
  * (scan.h: typed_get), else parse_number(). */
 static int field_number(const struct row *row, long col, const char *p,
@@ -516,10 +519,68 @@ static int field_number(const struct row *row, long col, const char *p,
     return parse_number(p, n, x);
 }
 
-static uint32_t label_id(struct bias_ws *w, const struct row *row, long col,
-                         uint64_t *nonnum)
+/* ---- columns resolved once per record for every spec ----
+ * One scan sink (struct bias_set) serves one or more specs that share
+ * their null values: `assay check` has one per rules file.  Each worker
+ * interns a single column's values in one dict per column, whatever the
+ * role (facet, label, prediction, group) and however many specs read
+ * it, and remembers the id for the record: a column three specs read
+ * costs one lookup, not three. */
+struct colres {
+    uint64_t seq;               /* records seen by this worker */
+    struct colmemo {
+        uint64_t seq;           /* the record id is for */
+        uint32_t id;
+    } *memo;                    /* per column */
+    struct dict *dict;          /* per column */
+    struct rawcache **rc;       /* per column, on first use */
+    struct buf key;
+    size_t ncols;
+};
+
+struct bias_set {
+    struct bias **b;
+    size_t n;
+    size_t ncols;
+    unsigned refs;              /* specs using it (bias_free) */
+    struct scan_sink sink;
+};
+
+struct set_ws {
+    const struct bias_set *set;
+    struct colres cr;
+    struct bias_ws *ws[];       /* one per spec */
+};
+
+static void colres_init(struct colres *cr, size_t ncols)
 {
-    const struct bias *b = w->b;
+    memset(cr, 0, sizeof(*cr));
+    cr->ncols = ncols;
+    cr->memo = xcalloc(ncols + 1, sizeof(*cr->memo));
+    cr->dict = xcalloc(ncols + 1, sizeof(*cr->dict));
+    cr->rc = xcalloc(ncols + 1, sizeof(*cr->rc));
+}
+
+static void colres_release(struct colres *cr)
+{
+    size_t i;
+
+    for (i = 0; i < cr->ncols; i++) {
+        dict_release(&cr->dict[i]);
+        free(cr->rc[i]);
+    }
+    free(cr->memo);
+    free(cr->dict);
+    free(cr->rc);
+    buf_release(&cr->key);
+}
+
+/* The id of column col's value (ID_MISSING: null), looked up. */
+static __attribute__((noinline)) uint32_t col_lookup(struct colres *cr,
+                                                     const struct bias *b,
+                                                     const struct row *row,
+                                                     long col)
+{
     const char *p = row->field[col];
     size_t n = row->len[col];
     double x = 0;
@@ -528,22 +589,51 @@ static uint32_t label_id(struct bias_ws *w, const struct row *row, long col,
 
     if (is_null(b, p, n))
         return ID_MISSING;
-    if (b->lthr) {
-        if (!field_number(row, col, p, n, &x)) {
-            (*nonnum)++;
-            return 0;
-        }
-        return x > b->lt;
-    }
-    if (rc_get(w->rc_vals, p, n, &id))
+    if (cr->rc[col] == NULL)
+        cr->rc[col] = xcalloc(1, sizeof(struct rawcache));
+    else if (rc_get(cr->rc[col], p, n, &id))
         return id;
-    buf_reset(&w->key);
-    numeric = canon_add(&w->key, p, n, &x);
-    id = intern(w, &w->vals, &b->lvals, row, &col, 1, numeric, x);
-    rc_put(w->rc_vals, p, n, id);
+    buf_reset(&cr->key);
+    numeric = canon_add(&cr->key, p, n, &x);
+    id = intern(&cr->key, &cr->dict[col], row, &col, 1, numeric, x);
+    rc_put(cr->rc[col], p, n, id);
     return id;
 }
 
+/* The id of column col's value in this record: the first spec to ask
+ * looks it up, the others find it in the memo. */
+static inline uint32_t col_id(struct colres *cr, const struct bias *b,
+                              const struct row *row, long col)
+{
+    struct colmemo *m = &cr->memo[col];
+
+    if (m->seq != cr->seq) {
+        m->seq = cr->seq;
+        m->id = col_lookup(cr, b, row, col);
+    }
+    return m->id;
+}
+
+/* A label or prediction cell: threshold labels give 0/1, value lists
+ * the column's id; missing gives ID_MISSING. */
+static inline uint32_t label_id(struct colres *cr, const struct bias *b,
+                                const struct row *row, long col,
+                                uint64_t *nonnum)
+{
+    double x = 0;
+
+    if (!b->lthr)
+        return col_id(cr, b, row, col);
+    if (is_null(b, row->field[col], row->len[col]))
+        return ID_MISSING;
+    if (!field_number(row, col, row->field[col], row->len[col], &x)) {
+        (*nonnum)++;
+        return 0;
+    }
+    return x > b->lt;
+}
+
+/* In a merged state: is the label or prediction id a positive value? */
 static int is_pos(const struct bias *b, const struct dict *vals,
                   uint32_t id)
 {
@@ -552,15 +642,39 @@ static int is_pos(const struct bias *b, const struct dict *vals,
     return b->lthr ? id == 1 : vals->e[id].hit;
 }
 
+/* In a worker: is prediction id p (of the worker's column dict) one of
+ * the spec's positive label values?  Remembered per id. */
+static int pred_pos(struct bias_ws *w, const struct colres *cr, uint32_t p)
+{
+    const struct bias *b = w->b;
+    const struct dent *e;
+
+    if (p == ID_MISSING || b->lthr)
+        return p == 1;
+    if (p >= w->nphit) {
+        size_t n = w->nphit;
+
+        grow(&w->phit, &n, (size_t)p + 1, 1);
+        memset(w->phit + w->nphit, 0, n - w->nphit);
+        w->nphit = n;
+    }
+    if (w->phit[p] == 0) {
+        e = &cr->dict[b->pidx].e[p];
+        w->phit[p] = keyset_has(&b->lvals, e->key, e->klen) ? 2 : 1;
+    }
+    return w->phit[p] == 2;
+}
+
 /* The facet cell: threshold facets give 1 (d) or 0 (a); values give the
- * interned value (tuple); a missing component gives ID_MISSING. */
-static uint32_t facet_id(struct bias_ws *w, const struct row *row)
+ * column's id, or for a tuple the id interned here; a missing component
+ * gives ID_MISSING. */
+static uint32_t facet_id(struct bias_ws *w, struct colres *cr,
+                         const struct row *row)
 {
     const struct bias *b = w->b;
     size_t i;
     double x = 0;
     int numeric = 0;
-    uint32_t id;
 
     if (b->fthr) {
         const char *p = row->field[b->fidx[0]];
@@ -574,11 +688,8 @@ static uint32_t facet_id(struct bias_ws *w, const struct row *row)
         }
         return x > b->ft;
     }
-    if (b->nfcols == 1 && !is_null(b, row->field[b->fidx[0]],
-                                    row->len[b->fidx[0]]) &&
-        rc_get(w->rc_facet, row->field[b->fidx[0]], row->len[b->fidx[0]],
-               &id))
-        return id;
+    if (b->nfcols == 1)
+        return col_id(cr, b, row, b->fidx[0]);
     buf_reset(&w->key);
     for (i = 0; i < b->nfcols; i++) {
         const char *p = row->field[b->fidx[i]];
@@ -588,15 +699,9 @@ static uint32_t facet_id(struct bias_ws *w, const struct row *row)
             return ID_MISSING;
         numeric = canon_add(&w->key, p, n, &x);
     }
-    id = intern(w, &w->facets, &b->fvals, row, b->fidx, b->nfcols,
-                numeric, x);
-    if (b->nfcols == 1)
-        rc_put(w->rc_facet, row->field[b->fidx[0]], row->len[b->fidx[0]],
-               id);
-    return id;
+    return intern(&w->key, &w->facets, row, b->fidx, b->nfcols, numeric, x);
 }
 
-/* pandas reads these (and only these) as bool. */
 static int pandas_bool(const char *p, size_t n, double *v)
 {
     static const char *const t[] = { "True", "TRUE", "true" };
@@ -664,15 +769,13 @@ static void ft_row(struct bias_ws *w, const struct row *row, uint32_t f,
 
 /* ---- the scan sink ---- */
 
-static void *sink_worker_new(void *self, unsigned worker)
-{
-    (void)worker;
-    return ws_new(self);
-}
 
+/* id + 1: missing (UINT32_MAX) wraps to slot 0, ids 0..DENSE_ID-1 take
+ * slots 1..DENSE_ID; one test of the four slots or-ed finds a larger
+ * id. */
 static inline uint32_t dense_slot(uint32_t id)
 {
-    return id == ID_MISSING ? DENSE_ID : id < DENSE_ID ? id : DENSE_W;
+    return id + 1;
 }
 
 static inline void cell_count(struct bias_ws *w, uint32_t f, uint32_t l,
@@ -681,7 +784,8 @@ static inline void cell_count(struct bias_ws *w, uint32_t f, uint32_t l,
     uint32_t a = dense_slot(f), b = dense_slot(l), c = dense_slot(p),
              d = dense_slot(g);
 
-    if ((a | b | c | d) & DENSE_W)
+    _Static_assert((DENSE_W & (DENSE_W - 1)) == 0, "DENSE_W: a power of 2");
+    if ((a | b | c | d) >= DENSE_W)
         cell_add(&w->cells, f, l, p, g, 1);
     else
         w->dense[((a * DENSE_W + b) * DENSE_W + c) * DENSE_W + d]++;
@@ -689,7 +793,7 @@ static inline void cell_count(struct bias_ws *w, uint32_t f, uint32_t l,
 
 static uint32_t dense_id(uint32_t k)
 {
-    return k == DENSE_ID ? ID_MISSING : k;
+    return k - 1;               /* slot 0: ID_MISSING */
 }
 
 /* Move the dense counters into the cellmap. */
@@ -710,42 +814,60 @@ static void dense_fold(struct bias_ws *w)
     }
 }
 
-static int sink_row(void *wsp, const struct row *row, struct assay_err *err)
+/* One record for one spec. */
+static void spec_row(struct bias_ws *w, struct colres *cr,
+                     const struct row *row)
 {
-    struct bias_ws *w = wsp;
     const struct bias *b = w->b;
     uint32_t f, l, p = ID_MISSING, g = ID_MISSING;
 
-    (void)err;
     if (row->nfields != b->ncols) {
         w->bad_fields++;
-        return 0;
+        return;
     }
     w->n++;
-    f = facet_id(w, row);
-    l = label_id(w, row, b->lidx, &w->label_nonnum);
+    f = facet_id(w, cr, row);
+    l = label_id(cr, b, row, b->lidx, &w->label_nonnum);
     if (b->pidx >= 0)
-        p = label_id(w, row, b->pidx, &w->pred_nonnum);
-    if (b->gidx >= 0 && !is_null(b, row->field[b->gidx], row->len[b->gidx])
-        && !rc_get(w->rc_group, row->field[b->gidx], row->len[b->gidx],
-                   &g)) {
-        double x = 0;
-        int numeric;
-
-        buf_reset(&w->key);
-        numeric = canon_add(&w->key, row->field[b->gidx],
-                            row->len[b->gidx], &x);
-        g = intern(w, &w->groups, NULL, row, &b->gidx, 1, numeric, x);
-        rc_put(w->rc_group, row->field[b->gidx], row->len[b->gidx], g);
-    }
+        p = label_id(cr, b, row, b->pidx, &w->pred_nonnum);
+    if (b->gidx >= 0)
+        g = col_id(cr, b, row, b->gidx);
     cell_count(w, f, l, p, g);
-    if (b->want_ft)
-        ft_row(w, row, f, is_pos(b, &w->vals, p));
+    if (b->want_ft && !w->fkind[b->nfeat])
+        ft_row(w, row, f, pred_pos(w, cr, p));
+}
+
+static void *set_worker_new(void *self, unsigned worker)
+{
+    struct bias_set *set = self;
+    struct set_ws *sw = xcalloc(1, sizeof(*sw) +
+                                (set->n + 1) * sizeof(sw->ws[0]));
+    size_t k;
+
+    (void)worker;
+    sw->set = set;
+    colres_init(&sw->cr, set->ncols);
+    for (k = 0; k < set->n; k++)
+        sw->ws[k] = ws_new(set->b[k], 1);
+    return sw;
+}
+
+static int set_row(void *wsp, const struct row *row, struct assay_err *err)
+{
+    struct set_ws *sw = wsp;
+    size_t k, n = sw->set->n;
+
+    (void)err;
+    sw->cr.seq++;               /* a new record: no memo is valid */
+    for (k = 0; k < n; k++)
+        spec_row(sw->ws[k], &sw->cr, row);
     return 0;
 }
 
-/* Map every entry of a worker dict to the merged dict's id. */
-static uint32_t *dict_merge(struct dict *to, const struct dict *from)
+/* Map every entry of a worker dict to the merged dict's id; a new entry
+ * is a hit when hits (the spec's values) has its key. */
+static uint32_t *dict_merge(struct dict *to, const struct dict *from,
+                            const struct keyset *hits)
 {
     uint32_t *map = xmalloc((from->n + 1) * sizeof(uint32_t));
     size_t i;
@@ -755,35 +877,46 @@ static uint32_t *dict_merge(struct dict *to, const struct dict *from)
         const struct dent *e = &from->e[i];
 
         id = dict_find(to, e->key, e->klen, e->hash);
-        map[i] = id != ID_MISSING ? id : dict_add(to, e);
+        if (id == ID_MISSING) {
+            struct dent d = *e;
+
+            d.hit = hits != NULL && keyset_has(hits, e->key, e->klen);
+            id = dict_add(to, &d);
+        }
+        map[i] = id;
     }
     return map;
 }
 
 static uint32_t remap(const uint32_t *map, uint32_t id)
 {
-    return id == ID_MISSING ? ID_MISSING : map[id];
+    return id == ID_MISSING || map == NULL ? id : map[id];
 }
 
-static void sink_merge(void *self, void *wsp, uint64_t rec_off,
-                       uint64_t line_off)
+/* Fold one spec's worker state into the spec (merged state g). */
+static void spec_merge(struct bias *b, struct bias_ws *w,
+                       const struct colres *cr)
 {
-    struct bias *b = self;
-    struct bias_ws *w = wsp, *g = b->g;
-    uint32_t *fm = dict_merge(&g->facets, &w->facets);
-    uint32_t *vm = dict_merge(&g->vals, &w->vals);
-    uint32_t *gm = dict_merge(&g->groups, &w->groups);
+    struct bias_ws *g = b->g;
+    uint32_t *fm = NULL, *lm = NULL, *pm = NULL, *gm = NULL;
     size_t i, nf = b->nfeat;
 
+    if (!b->fthr)
+        fm = dict_merge(&g->facets, b->nfcols == 1 ?
+                        &cr->dict[b->fidx[0]] : &w->facets, &b->fvals);
+    if (!b->lthr) {
+        lm = dict_merge(&g->vals, &cr->dict[b->lidx], &b->lvals);
+        if (b->pidx >= 0)
+            pm = dict_merge(&g->vals, &cr->dict[b->pidx], &b->lvals);
+    }
+    if (b->gidx >= 0)
+        gm = dict_merge(&g->groups, &cr->dict[b->gidx], NULL);
     dense_fold(w);
-    (void)rec_off;
-    (void)line_off;
     for (i = 0; i < w->cells.n; i++) {
         const struct cell *c = &w->cells.c[i];
 
-        cell_add(&g->cells, b->fthr ? c->f : remap(fm, c->f),
-                 b->lthr ? c->l : remap(vm, c->l),
-                 b->lthr ? c->p : remap(vm, c->p), remap(gm, c->g), c->n);
+        cell_add(&g->cells, remap(fm, c->f), remap(lm, c->l),
+                 remap(pm, c->p), remap(gm, c->g), c->n);
     }
     g->n += w->n;
     g->bad_fields += w->bad_fields;
@@ -807,20 +940,94 @@ static void sink_merge(void *self, void *wsp, uint64_t rec_off,
             g->fy = xrealloc(g->fy, n);
             memcpy(g->fx + g->fn * nf, w->fx, w->fn * nf * sizeof(double));
             for (i = 0; i < w->fn; i++)
-                g->ff[g->fn + i] = b->fthr ? w->ff[i] : remap(fm, w->ff[i]);
+                g->ff[g->fn + i] = remap(fm, w->ff[i]);
             memcpy(g->fy + g->fn, w->fy, w->fn);
             g->fn = g->fcap = n;
         }
     }
     free(fm);
-    free(vm);
+    free(lm);
+    free(pm);
     free(gm);
-    ws_free(w);
+}
+
+static void set_merge(void *self, void *wsp, uint64_t rec_off,
+                      uint64_t line_off)
+{
+    struct bias_set *set = self;
+    struct set_ws *sw = wsp;
+    size_t k;
+
+    (void)rec_off;
+    (void)line_off;
+    for (k = 0; k < set->n; k++) {
+        spec_merge(set->b[k], sw->ws[k], &sw->cr);
+        ws_free(sw->ws[k]);
+    }
+    colres_release(&sw->cr);
+    free(sw);
+}
+
+static int same_nulls(const struct bias *a, const struct bias *b)
+{
+    size_t i;
+
+    if (a->nnulls != b->nnulls)
+        return 0;
+    for (i = 0; i < a->nnulls; i++)
+        if (strcmp(a->nulls[i], b->nulls[i]) != 0)
+            return 0;
+    return 1;
+}
+
+static struct bias_set *set_new(struct bias *const *b, size_t n)
+{
+    struct bias_set *set = xcalloc(1, sizeof(*set));
+    size_t k;
+
+    set->b = xcalloc(n + 1, sizeof(*set->b));
+    memcpy(set->b, b, n * sizeof(*b));
+    set->n = n;
+    set->ncols = b[0]->ncols;
+    set->sink.name = "bias";
+    set->sink.self = set;
+    set->sink.worker_new = set_worker_new;
+    set->sink.row = set_row;
+    set->sink.merge = set_merge;
+    set->refs = (unsigned)n;
+    for (k = 0; k < n; k++)
+        b[k]->set = set;
+    return set;
+}
+
+/* A spec lets go of its set; the last one frees it. */
+static void set_drop(struct bias_set *set)
+{
+    if (set == NULL || --set->refs > 0)
+        return;
+    free(set->b);
+    free(set);
 }
 
 const struct scan_sink *bias_sink(struct bias *b)
 {
-    return &b->sink;
+    return &b->set->sink;
+}
+
+int bias_share(struct bias *const *b, size_t n)
+{
+    size_t k;
+
+    if (n == 0)
+        return 0;
+    for (k = 0; k < n; k++)
+        if (b[k]->set->n != 1 || b[k]->ncols != b[0]->ncols ||
+            !same_nulls(b[k], b[0]))
+            return -1;
+    for (k = 0; k < n; k++)
+        set_drop(b[k]->set);
+    set_new(b, n);
+    return 0;
 }
 
 /* ---- construction ---- */
@@ -1030,15 +1237,15 @@ struct bias *bias_new_header(const struct bias_spec *spec, size_t ncols,
     for (i = 0; i < b->nnulls; i++) {
         b->nulls[i] = xstrdup(spec->null_values[i]);
         b->nulll[i] = strlen(b->nulls[i]);
+        if (b->nulll[i] < 64)
+            b->nulllen |= (uint64_t)1 << b->nulll[i];
+        else
+            b->nulllong = 1;
     }
     if (b->pidx >= 0)
         pick_features(b, ncols);
-    b->sink.name = "bias";
-    b->sink.self = b;
-    b->sink.worker_new = sink_worker_new;
-    b->sink.row = sink_row;
-    b->sink.merge = sink_merge;
-    b->g = ws_new(b);
+    b->g = ws_new(b, 0);
+    set_new(&b, 1);
     return b;
 fail:
     bias_free(b);
@@ -1094,6 +1301,7 @@ void bias_free(struct bias *b)
     for (i = 0; i < b->nwarn; i++)
         free(b->warn[i]);
     free(b->warn);
+    set_drop(b->set);
     free(b);
 }
 

@@ -61,6 +61,12 @@ struct bias *bias_new(const struct bias_spec *spec, const struct scan *s,
                       struct assay_err *err);
 void bias_free(struct bias *b);
 const struct scan_sink *bias_sink(struct bias *b);
+/* Make n specs (fresh from bias_new, not yet added to a scan) one scan
+ * sink, bias_sink() of any of them, that reads each column once per
+ * record for all: `assay check` adds its rules file's specs this way.
+ * Returns -1 (nothing changed) unless they share their null values and
+ * header. */
+int bias_share(struct bias *const *b, size_t n);
 
 /* After scan_run().  The DESIGN.md object (or, without facet values or
  * threshold, an array of objects, one per facet value in order of first

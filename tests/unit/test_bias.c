@@ -1702,6 +1702,121 @@ static void test_merge_order(void **state)
     }
 }
 
+/* Specs that share one sink (bias_share, as `assay check` does) give
+ * what each gives alone: per case, the case's spec twice and its
+ * one-vs-rest form, in one pass with 1 to 3 workers. */
+static void test_shared_specs(void **state)
+{
+    struct json_t *cases = j_get(expected, "cases");
+    struct assay_err err = ASSAY_ERR_INIT;
+    size_t i, k, r, c;
+    unsigned nw, w;
+
+    (void)state;
+    for (i = 0; i < j_len(cases); i++) {
+        struct tspec ts, ovr;
+        char *path = case_path(j_at(cases, i));
+        struct tcsv *t = path ? tcsv_read(path) : NULL;
+        struct bias *alone[3], *b[3];
+
+        if (t == NULL || t->nrows > 1000) {
+            tcsv_free(t);
+            free(path);
+            continue;
+        }
+        spec_from_case(&ts, j_at(cases, i));
+        ovr = ts;
+        ovr.s.nfacet_values = 0;    /* one report per facet value */
+        alone[0] = run_rows(&ts.s, t, 1);
+        alone[1] = alone[0];
+        alone[2] = ts.s.facet_has_threshold ? alone[0] :
+            run_rows(&ovr.s, t, 1);
+        for (nw = 1; nw <= 3; nw++) {
+            const struct scan_sink *sk;
+            uint32_t *len = calloc(t->ncols + 64, sizeof(uint32_t));
+            unsigned char *quoted = calloc(t->ncols + 64, 1);
+            void *ws[3];
+
+            for (k = 0; k < 3; k++) {
+                b[k] = bias_new_header(k == 2 && !ts.s.facet_has_threshold ?
+                                       &ovr.s : &ts.s, t->ncols,
+                                       (const char *const *)t->hdr, &err);
+                assert_non_null(b[k]);
+            }
+            assert_int_equal(bias_share(b, 3), 0);
+            sk = bias_sink(b[0]);
+            assert_ptr_equal(sk, bias_sink(b[2]));
+            for (w = 0; w < nw; w++)
+                ws[w] = sk->worker_new(sk->self, w);
+            for (r = 0; r < t->nrows; r++) {
+                struct row row;
+
+                for (c = 0; c < t->nf[r]; c++)
+                    len[c] = (uint32_t)strlen(t->cell[r][c]);
+                memset(&row, 0, sizeof(row));
+                row.nfields = t->nf[r];
+                row.field = (const char *const *)t->cell[r];
+                row.len = len;
+                row.quoted = quoted;
+                row.record = r + 1;
+                row.line = r + 2;
+                assert_int_equal(sk->row(ws[r * nw / t->nrows], &row, &err),
+                                 0);
+            }
+            for (w = 0; w < nw; w++)
+                sk->merge(sk->self, ws[w], 0, 0);
+            for (k = 0; k < 3; k++) {
+                size_t n = bias_nreports(alone[k]);
+
+                assert_int_equal(bias_nreports(b[k]), n);
+                for (r = 0; r < n; r++)
+                    same_results(bias_report_result(alone[k], r),
+                                 bias_report_result(b[k], r));
+            }
+            for (k = 0; k < 3; k++)
+                bias_free(b[k]);
+            free(len);
+            free(quoted);
+        }
+        if (alone[2] != alone[0])
+            bias_free(alone[2]);
+        bias_free(alone[0]);
+        spec_release(&ts);
+        tcsv_free(t);
+        free(path);
+    }
+}
+
+/* Specs with different null values cannot share: nothing changes. */
+static void test_share_refused(void **state)
+{
+    const char *names[] = { "f", "l" };
+    const char *fv[] = { "a" }, *lv[] = { "1" }, *na[] = { "NA" };
+    struct bias_spec s;
+    struct assay_err err = ASSAY_ERR_INIT;
+    struct bias *b[2];
+
+    (void)state;
+    memset(&s, 0, sizeof(s));
+    s.facet_cols = names;
+    s.nfacet_cols = 1;
+    s.facet_values = fv;
+    s.nfacet_values = 1;
+    s.label_col = "l";
+    s.label_values = lv;
+    s.nlabel_values = 1;
+    b[0] = bias_new_header(&s, 2, names, &err);
+    s.null_values = na;
+    s.nnull_values = 1;
+    b[1] = bias_new_header(&s, 2, names, &err);
+    assert_non_null(b[0]);
+    assert_non_null(b[1]);
+    assert_int_equal(bias_share(b, 2), -1);
+    assert_ptr_not_equal(bias_sink(b[0]), bias_sink(b[1]));
+    bias_free(b[0]);
+    bias_free(b[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1719,6 +1834,8 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_merge_order),
+        cmocka_unit_test(test_shared_specs),
+        cmocka_unit_test(test_share_refused),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
