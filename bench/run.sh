@@ -5,6 +5,8 @@
 #   BENCH_ROWS=800000 make bench     # a quicker 100 MB run
 #   BENCH_RUNS=1 make bench          # one run each (default: best of 3,
 #                                    # the machine is shared)
+#   BENCH_PAIRS=9 make bench         # paired runs for the facet cost
+#                                    # (default 5)
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 ROWS=${BENCH_ROWS:-8000000}
@@ -64,6 +66,30 @@ ratio("openssl dgst -sha256", "assay hash (sha256+row digest+schema)",
 ratio("assay check (example rules)",
       "assay check (example rules + 3 bias facets)",
       "check + 3 facets time / check time")
+PY
+# The facet cost again, as paired runs: best-of blocks measured minutes
+# apart drift with the machine's load, so run the two commands back to
+# back, alternating which goes first, and take the median of the pairs'
+# ratios.
+python3 - "$TOP/assay" "$F" "$TOP/examples/churn/rules.yml" \
+    "$TOP/bench/rules-bias3.yml" "${BENCH_PAIRS:-5}" <<'PY'
+import subprocess, sys, time
+assay, data, base, bias3, pairs = sys.argv[1:6]
+def run(rules):
+    t0 = time.monotonic()
+    subprocess.run([assay, "check", data, "--rules", rules, "--no-record"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.monotonic() - t0
+ratios = []
+for i in range(int(pairs)):
+    if i % 2 == 0:
+        a = run(base); b = run(bias3)
+    else:
+        b = run(bias3); a = run(base)
+    ratios.append(b / a)
+ratios.sort()
+print("%-44s %8.2f  (pairs: %s)" % ("check + 3 facets / check, paired median",
+      ratios[len(ratios) // 2], " ".join("%.2f" % r for r in ratios)))
 PY
 echo
 [ -f "$TOP/bench/bias.sh" ] && sh "$TOP/bench/bias.sh"
