@@ -277,22 +277,8 @@ static int is_unique(const struct check *c)
 }
 
 /* What a worker writes for every record (struct worker, the value cache,
- * the counters) sits in blocks padded by PAD bytes on each side, so that
+ * the counters) sits in padded blocks (util.h: xcalloc_padded), so that
  * two workers never write to the same cache line (false sharing). */
-enum { PAD = 128 };
-
-static void *padded_calloc(size_t n, size_t size)
-{
-    char *p = xcalloc(1, n * size + 2 * PAD);
-
-    return p + PAD;
-}
-
-static void padded_free(void *p)
-{
-    if (p != NULL)
-        free((char *)p - PAD);
-}
 
 static void resolve_steps(struct worker *w, const struct step *src,
                           size_t n, struct wstep **dst)
@@ -339,13 +325,13 @@ static void *sink_worker_new(void *self, unsigned worker)
 {
     struct checker *ck = self;
     const struct rules *r = ck->r;
-    struct worker *w = padded_calloc(1, sizeof(*w));
+    struct worker *w = xcalloc_padded(1, sizeof(*w));
     size_t i;
 
     w->ck = ck;
     ck->nworkers++;
-    w->cache = padded_calloc(ck->nslot + 1, sizeof(*w->cache));
-    w->wc = padded_calloc(r->ncheck, sizeof(*w->wc));
+    w->cache = xcalloc_padded(ck->nslot + 1, sizeof(*w->cache));
+    w->wc = xcalloc_padded(r->ncheck, sizeof(*w->wc));
     w->rxs = xcalloc(r->ncheck, sizeof(*w->rxs));
     w->min_fields = -1;
     for (i = 0; i < r->ncheck; i++) {
@@ -373,11 +359,11 @@ static void worker_free(struct checker *ck, struct worker *w)
     }
     free(w->plan);
     free(w->rowc);
-    padded_free(w->wc);
+    free_padded(w->wc);
     free(w->rxs);
-    padded_free(w->cache);
+    free_padded(w->cache);
     buf_release(&w->key);
-    padded_free(w);
+    free_padded(w);
 }
 
 static inline int is_null(const struct checker *ck, const char *p,

@@ -431,11 +431,11 @@ static inline int is_null(const struct bias *b, const char *p, size_t n)
 
 static struct bias_ws *ws_new(struct bias *b, int worker)
 {
-    struct bias_ws *w = xcalloc(1, sizeof(*w));
+    struct bias_ws *w = xcalloc_padded(1, sizeof(*w));
 
     w->b = b;
     if (worker)
-        w->dense = xcalloc(DENSE_N, sizeof(uint64_t));
+        w->dense = xcalloc_padded(DENSE_N, sizeof(uint64_t));
     if (b->want_ft) {
         w->fkind = xcalloc(b->nfeat + 1, 1);
         w->frow = xcalloc(b->nfeat + 1, sizeof(double));
@@ -463,13 +463,13 @@ static void ws_free(struct bias_ws *w)
     dict_release(&w->groups);
     free(w->cells.c);
     free(w->cells.slot);
-    free(w->dense);
+    free_padded(w->dense);
     buf_release(&w->key);
     free(w->phit);
     ft_drop(w);
     free(w->fkind);
     free(w->frow);
-    free(w);
+    free_padded(w);
 }
 
 /* Intern the key in key (text built from the given fields).  Hits are
@@ -556,7 +556,7 @@ static void colres_init(struct colres *cr, size_t ncols)
 {
     memset(cr, 0, sizeof(*cr));
     cr->ncols = ncols;
-    cr->memo = xcalloc(ncols + 1, sizeof(*cr->memo));
+    cr->memo = xcalloc_padded(ncols + 1, sizeof(*cr->memo));
     cr->dict = xcalloc(ncols + 1, sizeof(*cr->dict));
     cr->rc = xcalloc(ncols + 1, sizeof(*cr->rc));
 }
@@ -569,7 +569,7 @@ static void colres_release(struct colres *cr)
         dict_release(&cr->dict[i]);
         free(cr->rc[i]);
     }
-    free(cr->memo);
+    free_padded(cr->memo);
     free(cr->dict);
     free(cr->rc);
     buf_release(&cr->key);
@@ -840,8 +840,8 @@ static void spec_row(struct bias_ws *w, struct colres *cr,
 static void *set_worker_new(void *self, unsigned worker)
 {
     struct bias_set *set = self;
-    struct set_ws *sw = xcalloc(1, sizeof(*sw) +
-                                (set->n + 1) * sizeof(sw->ws[0]));
+    struct set_ws *sw = xcalloc_padded(1, sizeof(*sw) +
+                                       (set->n + 1) * sizeof(sw->ws[0]));
     size_t k;
 
     (void)worker;
@@ -965,7 +965,7 @@ static void set_merge(void *self, void *wsp, uint64_t rec_off,
         ws_free(sw->ws[k]);
     }
     colres_release(&sw->cr);
-    free(sw);
+    free_padded(sw);
 }
 
 static int same_nulls(const struct bias *a, const struct bias *b)

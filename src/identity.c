@@ -118,7 +118,7 @@ static void infer(struct identity_ws *ws, const struct row *row)
 static void *id_worker_new(void *self, unsigned worker)
 {
     struct identity *id = self;
-    struct identity_ws *ws = xcalloc(1, sizeof(*ws));
+    struct identity_ws *ws = xcalloc_padded(1, sizeof(*ws));
 
     (void)worker;
     id->nworkers++;
@@ -183,7 +183,7 @@ static void id_merge(void *self, void *wsp, uint64_t rec_off,
     if (++id->nmerged == id->nworkers)
         dedup_finish_async(&id->d, &id->bad, id->digest);
     buf_release(&ws->enc);
-    free(ws);
+    free_padded(ws);
 }
 
 struct identity *identity_new(const struct scan *s)

@@ -672,14 +672,15 @@ static int sink_row(void *ws, const struct row *row, struct assay_err *err)
 
 static struct pstate *state_new(const struct profile *p)
 {
-    struct pstate *st = xcalloc(1, sizeof(*st));
+    struct pstate *st = xcalloc_padded(1, sizeof(*st));
     size_t i;
 
+    /* written for every record: padded against false sharing */
     st->p = p;
     st->ncols = p->ncols;
-    st->cols = xcalloc(p->ncols + 1, sizeof(*st->cols));
-    st->hash = xcalloc(p->ncols + 1, sizeof(uint64_t));
-    st->null = xcalloc(p->ncols + 1, 1);
+    st->cols = xcalloc_padded(p->ncols + 1, sizeof(*st->cols));
+    st->hash = xcalloc_padded(p->ncols + 1, sizeof(uint64_t));
+    st->null = xcalloc_padded(p->ncols + 1, 1);
     for (i = 0; i < p->ncols; i++) {
         st->cols[i].mask = T_ALL;
         st->cols[i].tokseen = xcalloc(p->ntok + 1, 1);
@@ -699,10 +700,10 @@ static void state_free(struct pstate *st)
         sk_free(st->cols[i].sk);
         free(st->cols[i].tokseen);
     }
-    free(st->cols);
-    free(st->hash);
-    free(st->null);
-    free(st);
+    free_padded(st->cols);
+    free_padded(st->hash);
+    free_padded(st->null);
+    free_padded(st);
 }
 
 static void col_merge(const struct profile *p, struct pcol *a, struct pcol *b)

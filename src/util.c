@@ -49,6 +49,21 @@ void *xrealloc(void *p, size_t n)
     return maybe_fail(q);
 }
 
+enum { PAD = 128 };             /* two cache lines (adjacent-line prefetch) */
+
+void *xcalloc_padded(size_t n, size_t size)
+{
+    char *p = xcalloc(1, n * size + 2 * PAD);
+
+    return p + PAD;
+}
+
+void free_padded(void *p)
+{
+    if (p != NULL)
+        free((char *)p - PAD);
+}
+
 char *xstrdup(const char *s)
 {
     return xstrndup(s, strlen(s));

@@ -19,6 +19,11 @@
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* Zeroed memory no other allocation shares a cache line with: for what
+ * one worker thread writes per record (two workers writing to one line
+ * slow each other down, "false sharing").  Freed with free_padded(). */
+void *xcalloc_padded(size_t n, size_t size);
+void free_padded(void *p);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Returns a new string built with printf; caller frees. */
