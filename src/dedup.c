@@ -18,28 +18,47 @@
 #define RUN_FIRST ((size_t)1024)        /* first capacity of a run */
 #define HUGE_PAGE ((size_t)2 << 20)
 
-/* A full-size run's keys: whole 2 MiB pages, the kernel asked for huge
- * pages (a fault per 2 MiB instead of per 4 KiB: on a VM page faults
- * cost more than the sort).  Freed with free(). */
-static void *run_alloc(size_t bytes)
-{
-    void *p = NULL;
-
-    if (bytes < HUGE_PAGE || bytes % HUGE_PAGE != 0 ||
-        posix_memalign(&p, HUGE_PAGE, bytes) != 0)
-        return xmalloc(bytes);
-#ifdef MADV_HUGEPAGE
-    madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-    return p;
-}
-
-/* ---- keys ---- */
-
 static inline size_t kwidth(int wide)
 {
     return wide ? 12 : 8;
 }
+
+/* Run memory is mapped, not malloc'd (util.h: xmap): the parts of a
+ * parallel scan grow, fill and free runs of megabytes, and glibc's
+ * malloc, whose mmap threshold rises with each large free, would carve
+ * later runs from its heap and keep the holes.  A full-size run asks
+ * for huge pages (a fault per 2 MiB instead of per 4 KiB: on a VM page
+ * faults cost more than the sort).  A run maps cap keys; run_free()
+ * unmaps them, and a sealed run keeps only the pages its keys use. */
+static void *run_alloc(size_t bytes)
+{
+    void *p = xmap(bytes);
+
+#ifdef MADV_HUGEPAGE
+    if (bytes >= HUGE_PAGE)
+        madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+static void run_free(struct dedup_run *r, int wide)
+{
+    xunmap(r->k, r->cap * kwidth(wide));
+    r->k = NULL;
+}
+
+static void run_trim(struct dedup_run *r, int wide)
+{
+    size_t w = kwidth(wide);
+
+    if (r->n < r->cap && r->n > 0) {
+        r->k = xremap(r->k, r->cap * w, r->n * w);
+        r->cap = r->n;
+    }
+}
+
+/* ---- keys ---- */
+
 
 static inline uint64_t get_hi(const unsigned char *p)
 {
@@ -181,10 +200,10 @@ static struct dedup_run *run_room(struct dedup_part *p)
             unsigned char *k = run_alloc(r->cap * w);
 
             memcpy(k, r->k, r->n * w);
-            free(r->k);
+            xunmap(r->k, r->n * w);     /* it was full: n keys mapped */
             r->k = k;
         } else {
-            r->k = xrealloc(r->k, r->cap * w);
+            r->k = xremap(r->k, r->n * w, r->cap * w);
         }
         return r;
     }
@@ -223,8 +242,10 @@ void dedup_part_seal(struct dedup_part *p)
 {
     size_t i;
 
-    for (i = 0; i < p->nrun; i++)
+    for (i = 0; i < p->nrun; i++) {
         run_sort(&p->run[i], p->wide);
+        run_trim(&p->run[i], p->wide);
+    }
 }
 
 void dedup_part_join(struct dedup_part *dst, struct dedup_part *src)
@@ -233,7 +254,7 @@ void dedup_part_join(struct dedup_part *dst, struct dedup_part *src)
 
     for (i = 0; i < src->nrun; i++) {
         if (src->run[i].n == 0) {
-            free(src->run[i].k);
+            run_free(&src->run[i], src->wide);
             continue;
         }
         grow(&dst->run, &dst->runcap, dst->nrun + 1, sizeof(*dst->run));
@@ -249,7 +270,7 @@ void dedup_part_release(struct dedup_part *p)
     size_t i;
 
     for (i = 0; i < p->nrun; i++)
-        free(p->run[i].k);
+        run_free(&p->run[i], p->wide);
     free(p->run);
     dedup_part_init(p, p->wide);
 }

@@ -12,8 +12,12 @@
  *    (quote parity: outside quotes exactly when an even number of '"'
  *    precede, which holds for every file strict RFC 4180 parsing accepts)
  *    and the line number there; then two workers parse the two parts while
- *    a third thread hashes the whole file.  Sinks merge worker states in
- *    part order, so results equal the streaming mode's. */
+ *    a third thread hashes the whole file.  A worker that finishes first
+ *    takes over half of what the other has left (see "balancing").  Each
+ *    part has its own sink states, merged in file order: exact results
+ *    (counts, checks, samples, bias tables, hashes) equal the streaming
+ *    mode's; sketches (quantiles, histograms, top values past the exact
+ *    cap) depend on where the parts were cut, within their stated error. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -414,7 +418,10 @@ struct worker {
     struct typed_row typed;     /* this record's shared parses */
     void *ws[MAX_SINKS];
     struct assay_err err;
-    uint64_t begin, end;        /* byte range (parallel mode) */
+    uint64_t begin, end;        /* byte range (parallel mode); end may
+                                   shrink (struct pool) */
+    uint64_t reserved;          /* read or being read up to here */
+    int running;
     uint64_t first_line;
     uint64_t records, lines;
     int failed;
@@ -691,13 +698,14 @@ static void prepass_block(struct prepass *pp, const unsigned char *p,
     pp->prev_cr = n > 0 && p[n - 1] == '\r';
 }
 
-/* Find a record boundary near the middle of [begin, size).  Returns the
- * split offset (0: no usable split) and the line number there. */
-static uint64_t find_split(struct scan *s, uint64_t *line_at,
-                           struct assay_err *err)
+/* The first record boundary at or after mid and before limit, counting
+ * from begin, a record boundary at line first_line.  Returns it (0: none
+ * usable) and the line number there. */
+static uint64_t boundary_after(struct scan *s, uint64_t begin, uint64_t mid,
+                               uint64_t limit, uint64_t first_line,
+                               uint64_t *line_at, struct assay_err *err)
 {
-    uint64_t begin = s->hdr_end, size = (uint64_t)s->st.st_size;
-    uint64_t mid = begin + (size - begin) / 2, off = begin;
+    uint64_t size = limit, off = begin;
     unsigned char *buf = xmalloc(CHUNK);
     struct prepass pp = { 0, 0, 0, 0, 0 };
     uint64_t split = 0;
@@ -747,24 +755,58 @@ static uint64_t find_split(struct scan *s, uint64_t *line_at,
     }
     if (split >= size)
         split = 0;
-    *line_at = s->hdr_lines + 1 + pp.lf;
+    *line_at = first_line + pp.lf;
 out:
     free(buf);
     return split;
 }
 
-static void *worker_main(void *arg)
+/* ---- balancing ----
+ * Two halves of equal size seldom finish together: the hashing thread
+ * shares a core with one worker for its first second, and on a shared
+ * machine one core can run slower than the other for a while.  So a
+ * worker that is done takes over the second half of what the part with
+ * the most bytes left has not read yet: it finds a record boundary there
+ * by the same pre-pass as find_split(), from the part's start (a record
+ * boundary with a known line number), and that part now ends there.
+ * Each part has its own sink states; parts merge in file order. */
+enum { MAX_PARTS = 32 };
+#define STEAL_MIN ((uint64_t)8 << 20)   /* bytes left worth splitting */
+
+struct pool {
+    struct scan *s;
+    pthread_mutex_t mu;
+    struct worker *part;        /* MAX_PARTS, nparts in use */
+    unsigned order[MAX_PARTS];  /* part ids in file order */
+    unsigned nparts;
+    unsigned next;              /* parts cut up front not taken yet:
+                                   next..ninit-1 */
+    unsigned ninit;
+    uint64_t steal_min;
+    size_t chunk;               /* bytes read at a time */
+    int stop;                   /* a part failed: split no more */
+};
+
+static void run_part(struct pool *pl, struct worker *w)
 {
-    struct worker *w = arg;
-    struct scan *s = w->s;
+    struct scan *s = pl->s;
     struct csv_reader *r = worker_reader(w, w->first_line);
-    unsigned char *buf = xmalloc(CHUNK);
+    unsigned char *buf = xmalloc(pl->chunk);
     uint64_t off = w->begin;
 
-    while (off < w->end && !w->failed) {
-        size_t want = (size_t)MIN((uint64_t)CHUNK, w->end - off);
-        ssize_t k = pread_full(s->fd, buf, want, off);
+    for (;;) {
+        size_t want;
+        ssize_t k;
 
+        pthread_mutex_lock(&pl->mu);
+        if (off >= w->end) {
+            pthread_mutex_unlock(&pl->mu);
+            break;
+        }
+        want = (size_t)MIN((uint64_t)pl->chunk, w->end - off);
+        w->reserved = off + want;
+        pthread_mutex_unlock(&pl->mu);
+        k = pread_full(s->fd, buf, want, off);
         if (k <= 0) {
             seterr(&w->err, ASSAY_EIO, "cannot read '%s': %s", s->path,
                    k < 0 ? strerror(errno) : "file shrank while reading");
@@ -786,6 +828,94 @@ static void *worker_main(void *arg)
     }
     csv_reader_free(r);
     free(buf);
+    pthread_mutex_lock(&pl->mu);
+    w->running = 0;
+    if (w->failed)
+        pl->stop = 1;
+    pthread_mutex_unlock(&pl->mu);
+}
+
+/* Take over the second half of the unread rest of the part with the
+ * most left.  Returns the new part's id, or -1 when there is nothing
+ * worth taking. */
+static int steal(struct pool *pl)
+{
+    struct scan *s = pl->s;
+    int tries;
+
+    for (tries = 0; tries < 3; tries++) {
+        struct assay_err e = ASSAY_ERR_INIT;
+        struct worker *v = NULL, *w;
+        uint64_t left = 0, begin, mid, limit, first_line, t, line = 0;
+        unsigned i, id, vid = 0;
+
+        pthread_mutex_lock(&pl->mu);
+        for (i = 0; i < pl->nparts && !pl->stop; i++) {
+            struct worker *c = &pl->part[i];
+
+            if (c->running && c->end - c->reserved > left) {
+                left = c->end - c->reserved;
+                v = c;
+                vid = i;
+            }
+        }
+        if (v == NULL || left < pl->steal_min || pl->nparts == MAX_PARTS) {
+            pthread_mutex_unlock(&pl->mu);
+            return -1;
+        }
+        begin = v->begin;
+        first_line = v->first_line;
+        mid = v->reserved + left / 2;
+        limit = v->end;
+        pthread_mutex_unlock(&pl->mu);
+        t = boundary_after(s, begin, mid, limit, first_line, &line, &e);
+        if (t == 0)
+            return -1;          /* a lone CR, or unreadable: leave it */
+        pthread_mutex_lock(&pl->mu);
+        if (!v->running || pl->stop || t <= v->reserved || t >= v->end) {
+            pthread_mutex_unlock(&pl->mu);
+            continue;           /* it read past the boundary meanwhile */
+        }
+        id = pl->nparts++;
+        w = &pl->part[id];
+        worker_init(w, s, id);
+        w->begin = w->reserved = t;
+        w->end = v->end;
+        w->first_line = line;
+        w->running = 1;
+        v->end = t;
+        for (i = 0; pl->order[i] != vid; i++)
+            ;
+        memmove(&pl->order[i + 2], &pl->order[i + 1],
+                (pl->nparts - 2 - i) * sizeof(pl->order[0]));
+        pl->order[i + 1] = id;
+        pthread_mutex_unlock(&pl->mu);
+        return (int)id;
+    }
+    return -1;
+}
+
+/* The next part cut up front, or -1. */
+static int take(struct pool *pl)
+{
+    int k = -1;
+
+    pthread_mutex_lock(&pl->mu);
+    if (!pl->stop && pl->next < pl->ninit) {
+        k = (int)pl->next++;
+        pl->part[k].running = 1;
+    }
+    pthread_mutex_unlock(&pl->mu);
+    return k;
+}
+
+static void *worker_main(void *arg)
+{
+    struct pool *pl = arg;
+    int k;
+
+    while ((k = take(pl)) >= 0 || (k = steal(pl)) >= 0)
+        run_part(pl, &pl->part[k]);
     return NULL;
 }
 
@@ -824,58 +954,60 @@ static void *hasher_main(void *arg)
     return NULL;
 }
 
-static int run_parallel(struct scan *s, struct worker *w, uint64_t split,
-                        uint64_t split_line, struct assay_err *err)
+static int run_parallel(struct scan *s, struct pool *pl, unsigned nthreads,
+                        struct assay_err *err)
 {
     pthread_t th[MAX_WORKERS], hth;
     struct hasher h;
     double t0 = now_s();
-    int i, started = 0, hstarted = 0;
+    int started = 0, hstarted = 0;
+    unsigned i, k;
 
     memset(&h, 0, sizeof(h));
     h.s = s;
-    w[0].begin = s->hdr_end;
-    w[0].end = split;
-    w[0].first_line = s->hdr_lines + 1;
-    w[1].begin = split;
-    w[1].end = (uint64_t)s->st.st_size;
-    w[1].first_line = split_line;
     hstarted = pthread_create(&hth, NULL, hasher_main, &h) == 0;
     if (!hstarted)
         hasher_main(&h);
-    for (i = 0; i < MAX_WORKERS; i++) {
-        if (pthread_create(&th[i], NULL, worker_main, &w[i]) != 0)
+    for (i = 0; i < nthreads && i < MAX_WORKERS; i++) {
+        if (pthread_create(&th[i], NULL, worker_main, pl) != 0)
             break;
         started++;
     }
-    for (i = started; i < MAX_WORKERS; i++)
-        worker_main(&w[i]);
+    if (started == 0)
+        worker_main(pl);
     if (s->opts.progress) {
         /* Draw while the workers run; they finish on their own. */
         while (atomic_load(&s->progress) <
                (unsigned long long)(s->st.st_size - s->hdr_end)) {
             struct timespec ts = { 0, 100000000L };
+            int stop;
 
-            if (w[0].failed || w[1].failed)
+            pthread_mutex_lock(&pl->mu);
+            stop = pl->stop;
+            pthread_mutex_unlock(&pl->mu);
+            if (stop)
                 break;
             progress_draw(s, t0, 0);
             nanosleep(&ts, NULL);
         }
     }
-    for (i = 0; i < started; i++)
+    for (i = 0; i < (unsigned)started; i++)
         pthread_join(th[i], NULL);
     if (hstarted)
         pthread_join(hth, NULL);
     progress_draw(s, t0, 1);
     /* The earliest error in the file wins. */
-    for (i = 0; i < MAX_WORKERS; i++)
-        if (w[i].failed) {
-            *err = w[i].err;
+    for (k = 0; k < pl->nparts; k++) {
+        struct worker *w = &pl->part[pl->order[k]];
+
+        if (w->failed) {
+            *err = w->err;
             return -1;
         }
-    if (!w[0].at_boundary)
-        return seterr(err, ASSAY_EINTERNAL, "'%s': parallel split was not "
-                      "at a record boundary", s->path);
+        if (k + 1 < pl->nparts && !w->at_boundary)
+            return seterr(err, ASSAY_EINTERNAL, "'%s': parallel split was "
+                          "not at a record boundary", s->path);
+    }
     if (h.failed)
         return seterr(err, ASSAY_EIO, "cannot read '%s': %s", s->path,
                       strerror(h.err_no));
@@ -894,32 +1026,84 @@ static unsigned worker_count(const struct scan *s)
     return t > MAX_WORKERS ? MAX_WORKERS : t;
 }
 
+/* Cut the data into up to n parts at record boundaries (pl->part[k]:
+ * begin, end, first_line); returns how many (1: no usable split). */
+static unsigned cut(struct scan *s, struct pool *pl, unsigned n,
+                    struct assay_err *err)
+{
+    uint64_t size = (uint64_t)s->st.st_size, data = size - s->hdr_end;
+    uint64_t begin = s->hdr_end, line = s->hdr_lines + 1, b, bl = 0;
+    unsigned k = 0;
+
+    while (k + 1 < n) {
+        uint64_t target = s->hdr_end + data / n * (k + 1);
+
+        if (target <= begin)
+            target = begin + 1;
+        b = boundary_after(s, begin, target, size, line, &bl, err);
+        if (b == 0)
+            break;
+        pl->part[k].begin = begin;
+        pl->part[k].end = b;
+        pl->part[k].first_line = line;
+        begin = b;
+        line = bl;
+        k++;
+    }
+    pl->part[k].begin = begin;
+    pl->part[k].end = size;
+    pl->part[k].first_line = line;
+    return k + 1;
+}
+
 int scan_run(struct scan *s, struct assay_err *err)
 {
-    struct worker w[MAX_WORKERS];
-    uint64_t split = 0, split_line = 0, rec_off = 0;
-    unsigned nw = 1, i;
+    struct pool pl;
+    uint64_t rec_off = 0, lines = 0;
+    uint64_t pmin = s->opts.parallel_min ? s->opts.parallel_min :
+                    PARALLEL_MIN_BYTES;
+    unsigned i, nt = worker_count(s);
     size_t k;
-    int rc;
+    int rc, parallel = 0;
 
-    if (s->info.regular && !s->gz && worker_count(s) > 1 &&
-        (uint64_t)s->st.st_size >= PARALLEL_MIN_BYTES) {
+    memset(&pl, 0, sizeof(pl));
+    pl.s = s;
+    pl.part = xcalloc(MAX_PARTS, sizeof(*pl.part));
+    pl.nparts = 1;
+    pl.steal_min = s->opts.steal_min ? s->opts.steal_min : STEAL_MIN;
+    pl.chunk = s->opts.chunk ? s->opts.chunk : CHUNK;
+    pthread_mutex_init(&pl.mu, NULL);
+    if (s->info.regular && !s->gz && nt > 1 &&
+        (uint64_t)s->st.st_size >= pmin &&
+        (uint64_t)s->st.st_size > s->hdr_end) {
         struct assay_err e = ASSAY_ERR_INIT;
+        unsigned want = s->opts.parts ? s->opts.parts : 2;
 
-        split = find_split(s, &split_line, &e);
+        pl.nparts = cut(s, &pl, want > MAX_PARTS / 2 ? MAX_PARTS / 2 : want,
+                        &e);
         if (e.status != ASSAY_OK) {
             *err = e;
+            pthread_mutex_destroy(&pl.mu);
+            free(pl.part);
             return -1;
         }
-        if (split > s->hdr_end)
-            nw = 2;
+        parallel = pl.nparts > 1 || want == 1;
     }
-    for (i = 0; i < nw; i++)
-        worker_init(&w[i], s, i);
-    if (nw == 2) {
-        rc = run_parallel(s, w, split, split_line, err);
+    for (i = 0; i < pl.nparts; i++) {
+        struct worker *w = &pl.part[i];
+        uint64_t b = w->begin, e = w->end, fl = w->first_line;
+
+        worker_init(w, s, i);
+        w->begin = w->reserved = b;
+        w->end = e;
+        w->first_line = fl;
+        pl.order[i] = i;
+    }
+    pl.ninit = pl.nparts;
+    if (parallel) {
+        rc = run_parallel(s, &pl, nt, err);
     } else {
-        rc = run_streaming(s, &w[0], err);
+        rc = run_streaming(s, &pl.part[0], err);
         if (rc == 0) {
             unsigned char md[32];
 
@@ -928,17 +1112,22 @@ int scan_run(struct scan *s, struct assay_err *err)
             hex_encode(md, 32, s->info.sha256);
         }
     }
-    /* Merge in part order even after an error, so states are freed. */
-    for (i = 0; i < nw; i++) {
+    /* Merge in file order even after an error, so states are freed. */
+    for (i = 0; i < pl.nparts; i++) {
+        struct worker *w = &pl.part[pl.order[i]];
+
         for (k = 0; k < s->nsinks; k++)
-            s->sinks[k].merge(s->sinks[k].self, w[i].ws[k], rec_off, 0);
-        rec_off += w[i].records;
-        free(w[i].typed.cell - 2);
+            s->sinks[k].merge(s->sinks[k].self, w->ws[k], rec_off, 0);
+        rec_off += w->records;
+        lines += w->lines;
+        free(w->typed.cell - 2);
     }
+    pthread_mutex_destroy(&pl.mu);
+    free(pl.part);
     if (rc < 0)
         return -1;
     s->info.rows = rec_off;
-    s->info.lines = s->hdr_lines + w[0].lines + (nw == 2 ? w[1].lines : 0);
+    s->info.lines = s->hdr_lines + lines;
     return 0;
 }
 

@@ -7,11 +7,14 @@
  * (and fail on unknown ones) before any data is read; scan_run() reads
  * the data once and feeds every row to every sink.
  *
- * Parallelism: a large regular file is mapped and cut into record-aligned
- * parts, one per worker; each sink gets one state per worker, fed rows in
- * order, then merged into the sink in part order (so "first N samples"
- * stay the first N).  Record and line numbers seen by a worker are
- * relative to its part: merge() receives the offsets to add.
+ * Parallelism: a large regular file is cut into record-aligned parts
+ * (two, and more when a worker that is done takes over half of what
+ * another has left); each sink gets one state per part, from worker_new()
+ * (called on any thread, one call at a time, maybe while other parts'
+ * rows run), fed rows in order, then
+ * merged into the sink in file order (so "first N samples" stay the
+ * first N).  Record numbers seen by a part's state are relative to the
+ * part: merge() receives the offset to add.
  *
  * How to add a sink: fill a struct scan_sink with its functions and call
  * scan_add_sink() between scan_open() and scan_run(). */
@@ -94,8 +97,17 @@ struct scan_opts {
     unsigned threads;           /* 0: automatic (number of cores, max 2) */
     int progress;               /* 1: progress on stderr (a terminal) */
     size_t max_field;           /* 0: default */
+    /* For tests of the parallel mode on small files (0: the defaults):
+     * the smallest file read in parallel (64 MiB), the parts it is cut
+     * into up front (2, at most 16; 1: one, which the second worker then
+     * splits), the fewest unread bytes a free worker takes half of
+     * (8 MiB), and the bytes a worker reads at a time (1 MiB). */
+    uint64_t parallel_min;
+    unsigned parts;
+    uint64_t steal_min;
+    size_t chunk;
 };
-#define SCAN_OPTS_INIT { 0, 0, 0, 0 }
+#define SCAN_OPTS_INIT { 0, 0, 0, 0, 0, 0, 0, 0 }
 
 struct scan_info {
     char sha256[65];            /* hex of the raw (compressed) bytes */

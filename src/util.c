@@ -1,11 +1,14 @@
 /* util.c -- allocation, buffers, time, hex and number formatting.
  * Lowest layer: includes nothing of assay's but its own header. */
+#define _GNU_SOURCE             /* mremap */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 #include "util.h"
 
 /* ---- allocation with failure injection ---- */
@@ -48,6 +51,43 @@ void *xrealloc(void *p, size_t n)
         free(p);
     return maybe_fail(q);
 }
+
+/* ---- page mappings (large buffers that grow and go) ---- */
+
+static size_t page_round(size_t n)
+{
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+
+    return (n + pg - 1) / pg * pg;
+}
+
+void *xmap(size_t n)
+{
+    void *p = mmap(NULL, page_round(n ? n : 1), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+    return maybe_fail(p == MAP_FAILED ? NULL : p);
+}
+
+void *xremap(void *p, size_t old, size_t n)
+{
+    void *q = mremap(p, page_round(old ? old : 1), page_round(n ? n : 1),
+                     MREMAP_MAYMOVE);
+
+    if (q == MAP_FAILED) {
+        xunmap(p, old);
+        q = NULL;
+    }
+    return maybe_fail(q);
+}
+
+void xunmap(void *p, size_t n)
+{
+    if (p != NULL)
+        munmap(p, page_round(n ? n : 1));
+}
+
+/* ---- padded blocks ---- */
 
 enum { PAD = 128 };             /* two cache lines (adjacent-line prefetch) */
 

@@ -24,6 +24,13 @@ void *xrealloc(void *p, size_t n);
  * slow each other down, "false sharing").  Freed with free_padded(). */
 void *xcalloc_padded(size_t n, size_t size);
 void free_padded(void *p);
+/* Anonymous page mappings of n bytes, for large buffers that grow and
+ * are freed (glibc's malloc may keep their holes): xremap() may move
+ * the mapping; xunmap() takes the size it was mapped or remapped with.
+ * Out of memory aborts as xmalloc() does. */
+void *xmap(size_t n);
+void *xremap(void *p, size_t old, size_t n);
+void xunmap(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Returns a new string built with printf; caller frees. */
