@@ -7,14 +7,15 @@
  * Two modes:
  *  - streaming (stdin, gzip, small files, one core): read, hash and parse
  *    chunk by chunk on one thread;
- *  - parallel (a large regular file): a pre-pass over the first half
- *    counts quotes and line ends to find a record boundary near the middle
- *    (quote parity: outside quotes exactly when an even number of '"'
- *    precede, which holds for every file strict RFC 4180 parsing accepts)
- *    and the line number there; then two workers parse the two parts while
- *    a third thread hashes the whole file.  A worker that finishes first
- *    takes over half of what the other has left (see "balancing").  Each
- *    part has its own sink states, merged in file order: exact results
+ *  - parallel (a large regular file): one worker starts at the top
+ *    while a second one takes over the second half: a pre-pass over the
+ *    first half counts quotes and line ends to find a record boundary near
+ *    the middle (quote parity: outside quotes exactly when an even number
+ *    of '"' precede, which holds for every file strict RFC 4180 parsing
+ *    accepts) and the line number there; a third thread hashes the whole
+ *    file.  A worker that finishes first takes over half of what the
+ *    other has left the same way (see "balancing").  Each part has its
+ *    own sink states, merged in file order: exact results
  *    (counts, checks, samples, bias tables, hashes) equal the streaming
  *    mode's; sketches (quantiles, histograms, top values past the exact
  *    cap) depend on where the parts were cut, within their stated error. */
@@ -762,14 +763,17 @@ out:
 }
 
 /* ---- balancing ----
- * Two halves of equal size seldom finish together: the hashing thread
- * shares a core with one worker for its first second, and on a shared
- * machine one core can run slower than the other for a while.  So a
- * worker that is done takes over the second half of what the part with
- * the most bytes left has not read yet: it finds a record boundary there
- * by the same pre-pass as find_split(), from the part's start (a record
- * boundary with a known line number), and that part now ends there.
- * Each part has its own sink states; parts merge in file order. */
+ * A worker with nothing to do (the second one at the start, or one
+ * that is done) takes over the second half of what the part with the
+ * most bytes left has not read yet: it finds a record boundary there by
+ * a pre-pass from the part's start (a record boundary with a known line
+ * number; boundary_after()), and that part now ends there.  At the start
+ * this splits the file in two while the first worker already parses
+ * (no serial pre-pass); at the end it evens out two halves that seldom
+ * finish together: the hashing thread shares a core with one worker for
+ * its first second, and on a shared machine one core can run slower
+ * than the other for a while.  Each part has its own sink states; parts
+ * merge in file order. */
 enum { MAX_PARTS = 32 };
 #define STEAL_MIN ((uint64_t)8 << 20)   /* bytes left worth splitting */
 
@@ -1077,7 +1081,7 @@ int scan_run(struct scan *s, struct assay_err *err)
         (uint64_t)s->st.st_size >= pmin &&
         (uint64_t)s->st.st_size > s->hdr_end) {
         struct assay_err e = ASSAY_ERR_INIT;
-        unsigned want = s->opts.parts ? s->opts.parts : 2;
+        unsigned want = s->opts.parts ? s->opts.parts : 1;
 
         pl.nparts = cut(s, &pl, want > MAX_PARTS / 2 ? MAX_PARTS / 2 : want,
                         &e);

@@ -7,9 +7,10 @@
  * (and fail on unknown ones) before any data is read; scan_run() reads
  * the data once and feeds every row to every sink.
  *
- * Parallelism: a large regular file is cut into record-aligned parts
- * (two, and more when a worker that is done takes over half of what
- * another has left); each sink gets one state per part, from worker_new()
+ * Parallelism: a large regular file is cut into record-aligned parts,
+ * each time a free worker takes over half of what another has left (at
+ * the start, half the file); each sink gets one state per part, from
+ * worker_new()
  * (called on any thread, one call at a time, maybe while other parts'
  * rows run), fed rows in order, then
  * merged into the sink in file order (so "first N samples" stay the
@@ -99,9 +100,9 @@ struct scan_opts {
     size_t max_field;           /* 0: default */
     /* For tests of the parallel mode on small files (0: the defaults):
      * the smallest file read in parallel (64 MiB), the parts it is cut
-     * into up front (2, at most 16; 1: one, which the second worker then
-     * splits), the fewest unread bytes a free worker takes half of
-     * (8 MiB), and the bytes a worker reads at a time (1 MiB). */
+     * into up front (1, which the second worker splits at once; at most
+     * 16), the fewest unread bytes a free worker takes half of (8 MiB),
+     * and the bytes a worker reads at a time (1 MiB). */
     uint64_t parallel_min;
     unsigned parts;
     uint64_t steal_min;
