@@ -147,25 +147,19 @@ static long tcol(const struct tcsv *t, const char *name)
 
 /* ---- running bias.c ---- */
 
-/* Feed the rows through the sink with nw workers over contiguous parts,
- * merged in part order (as scan.c does). */
-static struct bias *run_rows(const struct bias_spec *spec,
-                             const struct tcsv *t, unsigned nw)
+/* Feed the rows through a sink with nw workers (at most 4) over
+ * contiguous parts, merged in part order (as scan.c does). */
+static void feed_rows(const struct scan_sink *sk, const struct tcsv *t,
+                      unsigned nw)
 {
     struct assay_err err = ASSAY_ERR_INIT;
-    struct bias *b = bias_new_header(spec, t->ncols,
-                                     (const char *const *)t->hdr, &err);
-    const struct scan_sink *sk;
     void *ws[4];
     uint32_t *len = calloc(t->ncols + 64, sizeof(uint32_t));
     unsigned char *quoted = calloc(t->ncols + 64, 1);
     size_t r, c;
     unsigned w;
 
-    if (b == NULL)
-        print_error("bias_new_header: %s\n", err.msg);
-    assert_non_null(b);
-    sk = bias_sink(b);
+    assert_true(nw >= 1 && nw <= 4);
     for (w = 0; w < nw; w++)
         ws[w] = sk->worker_new(sk->self, w);
     for (r = 0; r < t->nrows; r++) {
@@ -180,13 +174,25 @@ static struct bias *run_rows(const struct bias_spec *spec,
         row.quoted = quoted;
         row.record = r + 1;
         row.line = r + 2;
-        assert_int_equal(sk->row(ws[r * nw / (t->nrows ? t->nrows : 1)],
-                                 &row, &err), 0);
+        assert_int_equal(sk->row(ws[r * nw / t->nrows], &row, &err), 0);
     }
     for (w = 0; w < nw; w++)
         sk->merge(sk->self, ws[w], 0, 0);
     free(len);
     free(quoted);
+}
+
+static struct bias *run_rows(const struct bias_spec *spec,
+                             const struct tcsv *t, unsigned nw)
+{
+    struct assay_err err = ASSAY_ERR_INIT;
+    struct bias *b = bias_new_header(spec, t->ncols,
+                                     (const char *const *)t->hdr, &err);
+
+    if (b == NULL)
+        print_error("bias_new_header: %s\n", err.msg);
+    assert_non_null(b);
+    feed_rows(bias_sink(b), t, nw);
     return b;
 }
 
@@ -907,6 +913,22 @@ static void test_expected_adult(void **state)
     assert_int_equal(n, 1);
 }
 
+/* A spec of one facet column with nfv values and one positive label
+ * value (the arrays must outlive it). */
+static void spec_simple(struct bias_spec *s, const char *const *fc,
+                        const char *const *fv, size_t nfv,
+                        const char *label, const char *const *lv)
+{
+    memset(s, 0, sizeof(*s));
+    s->facet_cols = fc;
+    s->nfacet_cols = 1;
+    s->facet_values = fv;
+    s->nfacet_values = nfv;
+    s->label_col = label;
+    s->label_values = lv;
+    s->nlabel_values = 1;
+}
+
 /* posttrain_edges: FT = -0.5 with k = 1 and no distance ties; computed
  * from the numeric columns x1, x2 and the group column g2. */
 static void test_ft_exact(void **state)
@@ -917,14 +939,7 @@ static void test_ft_exact(void **state)
     struct bias *b;
 
     (void)state;
-    memset(&s, 0, sizeof(s));
-    s.facet_cols = fc;
-    s.nfacet_cols = 1;
-    s.facet_values = fv;
-    s.nfacet_values = 1;
-    s.label_col = "label";
-    s.label_values = lv;
-    s.nlabel_values = 1;
+    spec_simple(&s, fc, fv, 1, "label", lv);
     s.predicted_col = "pred";
     b = run_scan(&s, TEST_DATA "/bias/posttrain_edges.csv");
     assert_true(bias_report_result(b, 0)->post[BQ_FT].ok);
@@ -1709,8 +1724,8 @@ static void test_shared_specs(void **state)
 {
     struct json_t *cases = j_get(expected, "cases");
     struct assay_err err = ASSAY_ERR_INIT;
-    size_t i, k, r, c;
-    unsigned nw, w;
+    size_t i, k, r;
+    unsigned nw;
 
     (void)state;
     for (i = 0; i < j_len(cases); i++) {
@@ -1732,11 +1747,6 @@ static void test_shared_specs(void **state)
         alone[2] = ts.s.facet_has_threshold ? alone[0] :
             run_rows(&ovr.s, t, 1);
         for (nw = 1; nw <= 3; nw++) {
-            const struct scan_sink *sk;
-            uint32_t *len = calloc(t->ncols + 64, sizeof(uint32_t));
-            unsigned char *quoted = calloc(t->ncols + 64, 1);
-            void *ws[3];
-
             for (k = 0; k < 3; k++) {
                 b[k] = bias_new_header(k == 2 && !ts.s.facet_has_threshold ?
                                        &ovr.s : &ts.s, t->ncols,
@@ -1744,27 +1754,8 @@ static void test_shared_specs(void **state)
                 assert_non_null(b[k]);
             }
             assert_int_equal(bias_share(b, 3), 0);
-            sk = bias_sink(b[0]);
-            assert_ptr_equal(sk, bias_sink(b[2]));
-            for (w = 0; w < nw; w++)
-                ws[w] = sk->worker_new(sk->self, w);
-            for (r = 0; r < t->nrows; r++) {
-                struct row row;
-
-                for (c = 0; c < t->nf[r]; c++)
-                    len[c] = (uint32_t)strlen(t->cell[r][c]);
-                memset(&row, 0, sizeof(row));
-                row.nfields = t->nf[r];
-                row.field = (const char *const *)t->cell[r];
-                row.len = len;
-                row.quoted = quoted;
-                row.record = r + 1;
-                row.line = r + 2;
-                assert_int_equal(sk->row(ws[r * nw / t->nrows], &row, &err),
-                                 0);
-            }
-            for (w = 0; w < nw; w++)
-                sk->merge(sk->self, ws[w], 0, 0);
+            assert_ptr_equal(bias_sink(b[0]), bias_sink(b[2]));
+            feed_rows(bias_sink(b[0]), t, nw);
             for (k = 0; k < 3; k++) {
                 size_t n = bias_nreports(alone[k]);
 
@@ -1775,8 +1766,6 @@ static void test_shared_specs(void **state)
             }
             for (k = 0; k < 3; k++)
                 bias_free(b[k]);
-            free(len);
-            free(quoted);
         }
         if (alone[2] != alone[0])
             bias_free(alone[2]);
@@ -1797,14 +1786,7 @@ static void test_share_refused(void **state)
     struct bias *b[2];
 
     (void)state;
-    memset(&s, 0, sizeof(s));
-    s.facet_cols = names;
-    s.nfacet_cols = 1;
-    s.facet_values = fv;
-    s.nfacet_values = 1;
-    s.label_col = "l";
-    s.label_values = lv;
-    s.nlabel_values = 1;
+    spec_simple(&s, names, fv, 1, "l", lv);
     b[0] = bias_new_header(&s, 2, names, &err);
     s.null_values = na;
     s.nnull_values = 1;
