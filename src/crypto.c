@@ -272,14 +272,15 @@ struct sign_key *sign_key_load_public(const char *path, struct assay_err *err)
     return load_key(path, 0, err);
 }
 
-struct sign_key *sign_key_generate(void)
+struct sign_key *sign_key_generate(struct assay_err *err)
 {
     EVP_PKEY *pk = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
     struct sign_key *k;
 
     if (pk == NULL) {
-        fputs("assay: error: libcrypto failure in Ed25519 keygen\n", stderr);
-        exit(4);
+        seterr(err, ASSAY_EINTERNAL, "libcrypto failed to make an Ed25519 "
+               "key");
+        return NULL;
     }
     k = xmalloc(sizeof(*k));
     k->pkey = pk;

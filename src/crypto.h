@@ -32,8 +32,9 @@ struct sign_key;
  * key; ...").  Never prompts for a passphrase. */
 struct sign_key *sign_key_load_private(const char *path, struct assay_err *err);
 struct sign_key *sign_key_load_public(const char *path, struct assay_err *err);
-/* A fresh random Ed25519 key (tests, examples).  Never NULL. */
-struct sign_key *sign_key_generate(void);
+/* A fresh random Ed25519 key (tests, examples); NULL with err
+ * (ASSAY_EINTERNAL) if libcrypto fails. */
+struct sign_key *sign_key_generate(struct assay_err *err);
 /* The key as PEM: private (PKCS#8, unencrypted) or public (SPKI).
  * Returns a new string; caller frees.  NULL when the key has no private
  * half. */

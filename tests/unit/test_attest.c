@@ -10,6 +10,18 @@
 
 #define ADIR TEST_DATA "/attest/"
 
+/* A fresh key; a libcrypto failure fails the test. */
+static struct sign_key *gen_key(void)
+{
+    struct assay_err err = ASSAY_ERR_INIT;
+    struct sign_key *k = sign_key_generate(&err);
+
+    if (k == NULL)
+        print_error("sign_key_generate: %s\n", err.msg);
+    assert_non_null(k);
+    return k;
+}
+
 static struct json_t *load(const char *name)
 {
     struct assay_err err = ASSAY_ERR_INIT;
@@ -210,7 +222,7 @@ static void test_key_errors(void **state)
 static void test_key_pem_round_trip(void **state)
 {
     struct assay_err err = ASSAY_ERR_INIT;
-    struct sign_key *k = sign_key_generate(), *priv, *pub, *pub2;
+    struct sign_key *k = gen_key(), *priv, *pub, *pub2;
     char *spem = sign_key_pem(k, 1), *ppem = sign_key_pem(k, 0);
     char *spath = temp_file(spem), *ppath = temp_file(ppem);
     char a[65], b[65], c[65], d[65];
@@ -556,7 +568,7 @@ static void test_check_statement(void **state)
 static void test_round_trip(void **state)
 {
     struct assay_err err = ASSAY_ERR_INIT;
-    struct sign_key *k = sign_key_generate();
+    struct sign_key *k = gen_key();
     struct json_t *st = statement_of("run.json"), *env, *got = NULL;
     char *text = envelope_text(st, k), *a, *b, *again, *body;
     char keyid[65];
@@ -595,7 +607,7 @@ static void test_round_trip(void **state)
 static void test_flip_any_byte(void **state)
 {
     static const unsigned char masks[] = { 0x01, 0x20, 0x80 };
-    struct sign_key *k = sign_key_generate();
+    struct sign_key *k = gen_key();
     struct json_t *st = statement_of("snapshot.json");
     char *text = envelope_text(st, k);
     size_t n = strlen(text), i, m, bad_sig = 0, corrupt = 0;
@@ -645,7 +657,7 @@ static char *envelope_raw(const unsigned char *body, size_t nbody,
 static void test_flip_payload_and_sig(void **state)
 {
     struct assay_err err = ASSAY_ERR_INIT;
-    struct sign_key *k = sign_key_generate();
+    struct sign_key *k = gen_key();
     struct json_t *st = statement_of("snapshot.json");
     char *text = envelope_text(st, k), *t;
     struct json_t *env = j_loads(text, strlen(text), "env", &err);
@@ -687,7 +699,7 @@ static void test_flip_payload_and_sig(void **state)
 static void test_wrong_key(void **state)
 {
     struct assay_err err = ASSAY_ERR_INIT;
-    struct sign_key *k = sign_key_generate(), *other = sign_key_generate();
+    struct sign_key *k = gen_key(), *other = gen_key();
     struct json_t *st = statement_of("snapshot.json");
     char *text = envelope_text(st, k), *t, *p;
     char kid[65];
@@ -714,7 +726,7 @@ static void test_wrong_key(void **state)
 static void test_corrupt_envelopes(void **state)
 {
     struct assay_err err = ASSAY_ERR_INIT;
-    struct sign_key *k = sign_key_generate();
+    struct sign_key *k = gen_key();
     struct json_t *bogus = j_obj(), *env;
     char *text, *good_sig, sig64[89];
     const char *s;
