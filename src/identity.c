@@ -48,31 +48,6 @@ static inline unsigned char *put_le32(unsigned char *o, uint32_t v)
     return o + 4;
 }
 
-/* memcpy for the short fields of most records, inline: overlapping
- * fixed-size moves that never touch a byte outside [p, p + n). */
-static inline void copy_field(unsigned char *o, const char *p, size_t n)
-{
-    uint64_t a, z;
-    uint32_t x, y;
-
-    if (n >= 8 && n <= 16) {
-        memcpy(&a, p, 8);
-        memcpy(&z, p + n - 8, 8);
-        memcpy(o, &a, 8);
-        memcpy(o + n - 8, &z, 8);
-    } else if (n >= 4 && n < 8) {
-        memcpy(&x, p, 4);
-        memcpy(&y, p + n - 4, 4);
-        memcpy(o, &x, 4);
-        memcpy(o + n - 4, &y, 4);
-    } else if (n < 4) {
-        while (n-- > 0)
-            *o++ = (unsigned char)*p++;
-    } else {
-        memcpy(o, p, n);
-    }
-}
-
 static void encode(struct buf *b, const struct row *row)
 {
     size_t i, need = 4 + 4 * row->nfields;
@@ -85,7 +60,7 @@ static void encode(struct buf *b, const struct row *row)
     o = put_le32((unsigned char *)b->data, (uint32_t)row->nfields);
     for (i = 0; i < row->nfields; i++) {
         o = put_le32(o, row->len[i]);
-        copy_field(o, row->field[i], row->len[i]);
+        copy_short(o, row->field[i], row->len[i]);
         o += row->len[i];
     }
     b->len = need;

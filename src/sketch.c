@@ -498,8 +498,7 @@ struct mg_item *mg_insert(struct mg *m, uint32_t slot, uint64_t hash,
     it->len = (uint32_t)len;
     it->cut = cut;
     it->aux[0] = it->aux[1] = 0;
-    if (len > 0)
-        memcpy(m->text + m->tlen, p, len);
+    copy_short(m->text + m->tlen, p, len);
     m->tlen += len;
     m->n++;
     m->total += w;

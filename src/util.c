@@ -52,6 +52,11 @@ void *xrealloc(void *p, size_t n)
     return maybe_fail(q);
 }
 
+void copy_long(void *dst, const void *src, size_t n)
+{
+    memcpy(dst, src, n);
+}
+
 /* ---- page mappings (large buffers that grow and go) ---- */
 
 static size_t page_round(size_t n)

@@ -10,10 +10,52 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <string.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* memcpy(), out of line: libc's, never "rep movs" inlined. */
+void copy_long(void *dst, const void *src, size_t n);
+
+/* memcpy for short byte strings, inline: overlapping fixed-size moves
+ * that never touch a byte outside [src, src + n) (a compiler may turn a
+ * variable-size memcpy into "rep movs", whose start-up costs more than
+ * copying a short field); longer ones go to copy_long(). */
+static inline void copy_short(void *dst, const void *src, size_t n)
+{
+    unsigned char *o = dst;
+    const unsigned char *p = src;
+    uint64_t a, b, c, d;
+    uint32_t x, y;
+
+    if (n >= 8 && n <= 16) {
+        memcpy(&a, p, 8);
+        memcpy(&b, p + n - 8, 8);
+        memcpy(o, &a, 8);
+        memcpy(o + n - 8, &b, 8);
+    } else if (n > 16 && n <= 32) {
+        memcpy(&a, p, 8);
+        memcpy(&b, p + 8, 8);
+        memcpy(&c, p + n - 16, 8);
+        memcpy(&d, p + n - 8, 8);
+        memcpy(o, &a, 8);
+        memcpy(o + 8, &b, 8);
+        memcpy(o + n - 16, &c, 8);
+        memcpy(o + n - 8, &d, 8);
+    } else if (n >= 4 && n < 8) {
+        memcpy(&x, p, 4);
+        memcpy(&y, p + n - 4, 4);
+        memcpy(o, &x, 4);
+        memcpy(o + n - 4, &y, 4);
+    } else if (n < 4) {
+        while (n-- > 0)
+            *o++ = *p++;
+    } else {
+        copy_long(o, p, n);
+    }
+}
 
 /* Caller frees.  Never return NULL. */
 void *xmalloc(size_t n);
