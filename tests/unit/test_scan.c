@@ -218,6 +218,68 @@ static void test_error_late(void **state)
     unlink(make_csv("\n", 30000, ""));
 }
 
+/* Random files (fixed seeds) of short records mixing quoted fields
+ * with newlines, CRLF and lone CRs, doubled quotes, stray quotes, empty
+ * lines and ragged records, good and bad: every way of cutting them
+ * gives the streaming mode's rows, lines and errors. */
+static void test_random_files(void **state)
+{
+    static const char *const piece[] = {
+        "a", "bb", "", "\"q\"", "\"x,y\"", "\"l1\nl2\"", "\"l1\r\nl2\"",
+        "\"d\"\"q\"", "12", "3.5", "\"\"", "z\"z", "\"cr\rin\"",
+    };
+    static const char *const eol[] = { "\n", "\r\n", "\n", "\r" };
+    char path[64];
+    unsigned seed;
+
+    (void)state;
+    snprintf(path, sizeof(path), "/tmp/assay-test-scan-r%ld.csv",
+             (long)getpid());
+    for (seed = 1; seed <= 60; seed++) {
+        uint64_t x = seed * 0x9E3779B97F4A7C15ULL;
+        FILE *f = fopen(path, "wb");
+        size_t i, j, nrec = 300 + seed * 7;
+        /* most files clean (one line ending, no CR inside quotes), some
+         * mixed (line endings, CRs in quotes, ragged records, in half of
+         * them a stray quote near the end) */
+        int messy = seed % 4 == 0;
+        struct result ref, got;
+        unsigned parts;
+
+        assert_non_null(f);
+        fputs("c1,c2,c3\n", f);
+        for (i = 0; i < nrec; i++) {
+            size_t nf = 3;
+
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            if (messy && x % 97 == 0)
+                nf = 2 + x % 3;
+            for (j = 0; j < nf; j++) {
+                size_t k = (x >> (8 * j)) % ARRAY_SIZE(piece);
+
+                /* a stray quote (bad input) only late in some files */
+                if (k == 11 && !(messy && i > nrec * 9 / 10 && seed % 8 == 0))
+                    k = 1;
+                if (k == 12 && !messy)
+                    k = 0;
+                fprintf(f, "%s%s", j ? "," : "", piece[k]);
+            }
+            fputs(messy ? eol[(x >> 40) % 4] : eol[seed % 2], f);
+        }
+        fclose(f);
+        run(path, 1, 0, 0, 0, &ref);
+        for (parts = 1; parts <= 7; parts += 2) {
+            run(path, 2, parts, 1, 64, &got);
+            same(&ref, &got);
+            free(got.log.r);
+        }
+        free(ref.log.r);
+    }
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_parts_crlf),
         cmocka_unit_test(test_lone_cr),
         cmocka_unit_test(test_error_late),
+        cmocka_unit_test(test_random_files),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
