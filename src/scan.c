@@ -724,8 +724,10 @@ static uint64_t boundary_after(struct scan *s, uint64_t begin, uint64_t mid,
         prepass_block(&pp, buf, (size_t)k);
         off += (uint64_t)k;
     }
-    /* Lone CRs end lines too; keep such files on one worker. */
-    if (pp.cr != pp.crlf)
+    /* Lone CRs end lines too, which counting LFs would miss: no split
+     * after one (a CR that ends the pre-pass is judged by the byte after
+     * it, as is one that ends a read below). */
+    if (pp.cr != pp.crlf + (pp.prev_cr ? 1u : 0u))
         goto out;
     /* Walk forward from mid to the first LF outside quotes. */
     while (off < size && split == 0) {
@@ -735,19 +737,17 @@ static uint64_t boundary_after(struct scan *s, uint64_t begin, uint64_t mid,
         if (k <= 0)
             break;
         for (i = 0; i < (size_t)k; i++) {
-            if (buf[i] == '"') {
+            unsigned char c = buf[i];
+
+            if (pp.prev_cr && c != '\n')
+                goto out;           /* a lone CR: give up */
+            pp.prev_cr = c == '\r';
+            if (c == '"') {
                 pp.quotes++;
-            } else if (buf[i] == '\n') {
+            } else if (c == '\n') {
                 pp.lf++;
                 if ((pp.quotes & 1) == 0) {
                     split = off + i + 1;
-                    break;
-                }
-            } else if (buf[i] == '\r' && !(i + 1 < (size_t)k &&
-                                           buf[i + 1] == '\n')) {
-                if (i + 1 < (size_t)k) {
-                    split = 0;      /* a lone CR: give up */
-                    off = size;
                     break;
                 }
             }

@@ -218,6 +218,55 @@ static void test_error_late(void **state)
     unlink(make_csv("\n", 30000, ""));
 }
 
+/* A lone CR (inside a quoted field) as the last byte of one of the
+ * boundary walk's 64 KiB reads: the line count must see it, so the file
+ * is not cut after it (a cut there had every later line number one
+ * short).  Two parts: the walk starts at the middle of the data. */
+static void test_cr_at_read_end(void **state)
+{
+    enum { NREC = 20000, FIELD = 200000 };
+    char path[64];
+    int d;
+
+    (void)state;
+    snprintf(path, sizeof(path), "/tmp/assay-test-scan-c%ld.csv",
+             (long)getpid());
+    for (d = -1; d <= 1; d++) {
+        /* layout: "a,b\n", NREC records of 9 bytes, big,"<FIELD>"\n,
+         * NREC records */
+        size_t hdr = 4, start = hdr + 9 * NREC + 5;
+        size_t size = start + FIELD + 2 + 9 * NREC;
+        size_t target = hdr + (size - hdr) / 2;
+        char *field = malloc(FIELD);
+        FILE *f = fopen(path, "wb");
+        struct result ref, got;
+        size_t i;
+
+        assert_non_null(field);
+        assert_non_null(f);
+        memset(field, 'y', FIELD);
+        field[target + 65535 + (size_t)d - start] = '\r';
+        fputs("a,b\n", f);
+        for (i = 0; i < NREC; i++)
+            fprintf(f, "r%05zu,x\n", i);
+        fputs("big,\"", f);
+        fwrite(field, 1, FIELD, f);
+        fputs("\"\n", f);
+        for (i = 0; i < NREC; i++)
+            fprintf(f, "s%05zu,x\n", i);
+        fclose(f);
+        free(field);
+        run(path, 1, 0, 0, 0, &ref);
+        assert_int_equal(ref.rc, 0);
+        assert_int_equal(ref.info.rows, 2 * NREC + 1);
+        run(path, 2, 2, 0, 0, &got);
+        same(&ref, &got);
+        free(got.log.r);
+        free(ref.log.r);
+    }
+    unlink(path);
+}
+
 /* Random files (fixed seeds) of short records mixing quoted fields
  * with newlines, CRLF and lone CRs, doubled quotes, stray quotes, empty
  * lines and ragged records, good and bad: every way of cutting them
@@ -287,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_parts_crlf),
         cmocka_unit_test(test_lone_cr),
         cmocka_unit_test(test_error_late),
+        cmocka_unit_test(test_cr_at_read_end),
         cmocka_unit_test(test_random_files),
     };
 
