@@ -19,8 +19,7 @@ struct sha256 {
 
 static void die_crypto(void)
 {
-    fputs("assay: error: libcrypto failure in SHA-256\n", stderr);
-    exit(4);
+    die("libcrypto failure in SHA-256");
 }
 
 struct sha256 *sha256_new(void)

@@ -13,10 +13,8 @@
 
 static json_t *must(json_t *v)
 {
-    if (v == NULL) {
-        fputs("assay: error: out of memory\n", stderr);
-        exit(4);
-    }
+    if (v == NULL)
+        die("out of memory");
     return v;
 }
 

@@ -16,20 +16,35 @@
 static long fail_at = -2;       /* -2: not read yet; -1: never */
 static long alloc_count;
 
-static void *maybe_fail(void *p)
+/* 1 when ASSAY_FAIL_ALLOC says this allocation is to fail. */
+static int inject_failure(void)
 {
     if (fail_at == -2) {
         const char *s = getenv("ASSAY_FAIL_ALLOC");
         fail_at = (s != NULL && *s != '\0') ? strtol(s, NULL, 10) : -1;
     }
-    if (fail_at >= 0 && ++alloc_count == fail_at) {
+    return fail_at >= 0 && ++alloc_count == fail_at;
+}
+
+void die(const char *msg)
+{
+    fprintf(stderr, "assay: error: %s\n", msg);
+    _exit(4);
+}
+
+static void out_of_memory(void)
+{
+    die("out of memory");
+}
+
+static void *maybe_fail(void *p)
+{
+    if (inject_failure()) {
         free(p);
         p = NULL;
     }
-    if (p == NULL) {
-        fputs("assay: error: out of memory\n", stderr);
-        exit(4);
-    }
+    if (p == NULL)
+        out_of_memory();
     return p;
 }
 
@@ -71,7 +86,13 @@ void *xmap(size_t n)
     void *p = mmap(NULL, page_round(n ? n : 1), PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-    return maybe_fail(p == MAP_FAILED ? NULL : p);
+    if (p != MAP_FAILED && inject_failure()) {
+        xunmap(p, n);
+        p = MAP_FAILED;
+    }
+    if (p == MAP_FAILED)
+        out_of_memory();
+    return p;
 }
 
 void *xremap(void *p, size_t old, size_t n)
@@ -79,11 +100,15 @@ void *xremap(void *p, size_t old, size_t n)
     void *q = mremap(p, page_round(old ? old : 1), page_round(n ? n : 1),
                      MREMAP_MAYMOVE);
 
-    if (q == MAP_FAILED) {
+    if (q != MAP_FAILED && inject_failure()) {
+        xunmap(q, n);
+        q = MAP_FAILED;
+    } else if (q == MAP_FAILED) {
         xunmap(p, old);
-        q = NULL;
     }
-    return maybe_fail(q);
+    if (q == MAP_FAILED)
+        out_of_memory();
+    return q;
 }
 
 void xunmap(void *p, size_t n)

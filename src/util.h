@@ -57,6 +57,12 @@ static inline void copy_short(void *dst, const void *src, size_t n)
     }
 }
 
+/* Print "assay: error: MSG" and end the process with exit code 4 at
+ * once (_exit: no atexit handlers, which could pull libraries from
+ * under threads still running).  For what cannot be handled: out of
+ * memory, a failing libcrypto. */
+_Noreturn void die(const char *msg);
+
 /* Caller frees.  Never return NULL. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
