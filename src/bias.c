@@ -39,6 +39,8 @@ struct dent {
     int numeric;                /* one numeric component: num is valid */
     double num;
     unsigned char hit;          /* equals one of the spec's values */
+    uint64_t first;             /* in a worker's column dict: the record
+                                   it was first seen in */
 };
 
 struct dict {
@@ -476,7 +478,7 @@ static void ws_free(struct bias_ws *w)
  * set when a worker dict merges into a spec's (dict_merge). */
 static uint32_t intern(const struct buf *key, struct dict *d,
                        const struct row *row, const long *idx, size_t nidx,
-                       int numeric, double num)
+                       int numeric, double num, uint64_t seq)
 {
     struct dent e;
     struct buf text = BUF_INIT;
@@ -499,6 +501,7 @@ static uint32_t intern(const struct buf *key, struct dict *d,
     e.text = (char *)buf_cstr(&text);
     e.numeric = numeric && nidx == 1;
     e.num = num;
+    e.first = seq;
     id = dict_add(d, &e);
     buf_release(&text);
     return id;
@@ -595,7 +598,8 @@ static __attribute__((noinline)) uint32_t col_lookup(struct colres *cr,
         return id;
     buf_reset(&cr->key);
     numeric = canon_add(&cr->key, p, n, &x);
-    id = intern(&cr->key, &cr->dict[col], row, &col, 1, numeric, x);
+    id = intern(&cr->key, &cr->dict[col], row, &col, 1, numeric, x,
+                cr->seq);
     rc_put(cr->rc[col], p, n, id);
     return id;
 }
@@ -699,7 +703,8 @@ static uint32_t facet_id(struct bias_ws *w, struct colres *cr,
             return ID_MISSING;
         numeric = canon_add(&w->key, p, n, &x);
     }
-    return intern(&w->key, &w->facets, row, b->fidx, b->nfcols, numeric, x);
+    return intern(&w->key, &w->facets, row, b->fidx, b->nfcols, numeric, x,
+                  0);
 }
 
 static int pandas_bool(const char *p, size_t n, double *v)
@@ -888,6 +893,38 @@ static uint32_t *dict_merge(struct dict *to, const struct dict *from,
     return map;
 }
 
+/* The label and prediction columns' worker dicts into one merged dict,
+ * in the order the values first appeared in the records (the label's
+ * first within a record), as if interned together: a value spelt two
+ * ways ("1", "1.0") keeps the spelling seen first.  *lm, *pm: the maps
+ * (pm NULL without predictions, or when both are one column). */
+static void dict_merge_vals(struct dict *to, const struct dict *l,
+                            const struct dict *p, const struct keyset *hits,
+                            uint32_t **lm, uint32_t **pm)
+{
+    size_t i = 0, j = 0;
+
+    *lm = xmalloc((l->n + 1) * sizeof(uint32_t));
+    *pm = p != NULL ? xmalloc((p->n + 1) * sizeof(uint32_t)) : NULL;
+    while (i < l->n || (p != NULL && j < p->n)) {
+        int from_p = p != NULL && j < p->n &&
+                     (i == l->n || p->e[j].first < l->e[i].first);
+        const struct dent *e = from_p ? &p->e[j] : &l->e[i];
+        uint32_t id = dict_find(to, e->key, e->klen, e->hash);
+
+        if (id == ID_MISSING) {
+            struct dent d = *e;
+
+            d.hit = keyset_has(hits, e->key, e->klen);
+            id = dict_add(to, &d);
+        }
+        if (from_p)
+            (*pm)[j++] = id;
+        else
+            (*lm)[i++] = id;
+    }
+}
+
 static uint32_t remap(const uint32_t *map, uint32_t id)
 {
     return id == ID_MISSING || map == NULL ? id : map[id];
@@ -905,9 +942,11 @@ static void spec_merge(struct bias *b, struct bias_ws *w,
         fm = dict_merge(&g->facets, b->nfcols == 1 ?
                         &cr->dict[b->fidx[0]] : &w->facets, &b->fvals);
     if (!b->lthr) {
-        lm = dict_merge(&g->vals, &cr->dict[b->lidx], &b->lvals);
-        if (b->pidx >= 0)
-            pm = dict_merge(&g->vals, &cr->dict[b->pidx], &b->lvals);
+        dict_merge_vals(&g->vals, &cr->dict[b->lidx],
+                        b->pidx >= 0 && b->pidx != b->lidx ?
+                        &cr->dict[b->pidx] : NULL, &b->lvals, &lm, &pm);
+        if (b->pidx == b->lidx)
+            pm = lm;
     }
     if (b->gidx >= 0)
         gm = dict_merge(&g->groups, &cr->dict[b->gidx], NULL);
@@ -947,7 +986,8 @@ static void spec_merge(struct bias *b, struct bias_ws *w,
     }
     free(fm);
     free(lm);
-    free(pm);
+    if (pm != lm)
+        free(pm);
     free(gm);
 }
 

@@ -188,4 +188,13 @@ else
     skip "../shared not present"
     skip "../shared not present"
 fi
+# A label value spelt two ways ("1.0" in the prediction column first, "1"
+# in the label column later) is one value named by its first spelling,
+# in record order across both columns.
+printf 'f,l,p\nx,0,1.0\ny,1,1\nx,1,0\ny,0,1\n' > "$T/spell.csv"
+run bias "$T/spell.csv" --facet f --facet-value x --label l \
+    --label-value 1 --predicted p --format json
+printf '%s' "$out" > "$T/spell.json"
+is "$(jget "$T/spell.json" "sorted(d['model_performance']['confusion_matrix'])")" \
+   "['0', '1.0']" "a value keeps the spelling first seen, label or prediction"
 done_testing
