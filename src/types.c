@@ -369,7 +369,8 @@ unsigned vtype_narrow(unsigned mask, const char *p, size_t n, int64_t *iv,
         mask &= ~(unsigned)(VT_M_INT | VT_M_NUM);
     if (mask & VT_M_INT) {
         if (parse_int64(p, n, iv)) {
-            *dv = (double)*iv;
+            /* the double parse_number() gives: "-0" is -0.0 */
+            *dv = *iv == 0 && n > 0 && p[0] == '-' ? -0.0 : (double)*iv;
             if (!(n == 1 && (p[0] == '0' || p[0] == '1')))
                 mask &= ~(unsigned)VT_M_BOOL;
             return mask & (VT_M_INT | VT_M_NUM | VT_M_BOOL);

@@ -200,6 +200,15 @@ static void test_narrow(void **state)
                                       &dv), c[i].mask);
     assert_int_equal(vtype_narrow(VT_M_INT | VT_M_NUM, "2.5", 3, &iv, &dv),
                      VT_M_NUM);
+    /* an integer's double is the one parse_number() gives, -0 too (the
+     * profile shares it as the value's number) */
+    assert_int_equal(vtype_narrow(VT_M_INT | VT_M_NUM, "-0", 2, &iv, &dv),
+                     VT_M_INT | VT_M_NUM);
+    assert_int_equal(iv, 0);
+    assert_true(dv == 0 && signbit(dv));
+    assert_int_equal(vtype_narrow(VT_M_INT | VT_M_NUM, "0", 1, &iv, &dv),
+                     VT_M_INT | VT_M_NUM);
+    assert_true(dv == 0 && !signbit(dv));
     assert_int_equal(vtype_of_mask(VT_M_ALL), VT_STRING);
     assert_int_equal(vtype_of_mask(0), VT_STRING);
     assert_int_equal(vtype_of_mask(VT_M_INT | VT_M_NUM), VT_INTEGER);
