@@ -42,37 +42,13 @@ size=$(wc -c < "$T/big.csv")
 ok "$([ "$size" -ge 67108864 ] && echo 0 || echo 1)" \
    "the data is large enough for the parallel pass ($size bytes)"
 
-cat > "$T/r.yml" <<'YML'
-version: 1
-columns:
-  - name: id
-    type: integer
-    checks:
-      - unique: {}
-  - name: grp
-    checks:
-      - allowed: [a, b, c, d, e]
-  - name: amount
-    type: number
-    checks:
-      - range: {min: 0}
-  - name: when
-    type: date
-checks:
-  - duplicate_rows: {max: 0}
-label: {column: label, values: ["1"]}
-bias:
-  - facet: grp
-    values: [a]
-    limits:
-      DPL: {max_abs: 0.5}
-YML
+R="$DATA/check/gate.yml"
 
-run check "$T/big.csv" --rules "$T/r.yml" --no-record --format json \
+run check "$T/big.csv" --rules "$R" --no-record --format json \
     --threads 1
 is "$rc" 1 "one thread: the defects fail the gate"
 cp "$T/.out" "$T/one.json"
-run check "$T/big.csv" --rules "$T/r.yml" --no-record --format json \
+run check "$T/big.csv" --rules "$R" --no-record --format json \
     --threads 2
 is "$rc" 1 "two threads: the same verdict"
 cp "$T/.out" "$T/two.json"

@@ -6,30 +6,13 @@
 . "$(dirname "$0")/lib.sh"
 
 cat > "$T/d.csv" <<'CSV'
-id,grp,label,amount
-1,a,1,10.5
-2,b,0,3
-3,a,0,7.25
-3,b,1,
+id,grp,amount,when,note,label
+1,a,10.5,2024-01-02,first,1
+2,b,3,2024-01-03,"quoted, note",0
+3,a,7.25,2024-02-01,,0
+3,b,,2024-02-02,x,1
 CSV
-cat > "$T/r.yml" <<'YML'
-version: 1
-columns:
-  - name: id
-    type: integer
-    checks:
-      - unique: {}
-  - name: amount
-    type: number
-    checks:
-      - range: {min: 0}
-checks:
-  - duplicate_rows: {max: 0}
-label: {column: label, values: ["1"]}
-bias:
-  - facet: grp
-    values: [a]
-YML
+R="$DATA/check/gate.yml"
 
 sweep() {   # sweep DESC ARGS...: every N fails with exit 4 and the message
     desc=$1
@@ -54,8 +37,8 @@ sweep() {   # sweep DESC ARGS...: every N fails with exit 4 and the message
     is "$bad" "" "$desc: $((n - 1)) allocation failures, each exit 4"
 }
 
-sweep "check" check "$T/d.csv" --rules "$T/r.yml" --no-record
-sweep "check, recorded" check "$T/d.csv" --rules "$T/r.yml"
+sweep "check" check "$T/d.csv" --rules "$R" --no-record
+sweep "check, recorded" check "$T/d.csv" --rules "$R"
 sweep "profile" profile "$T/d.csv" --format json
 sweep "hash" hash "$T/d.csv"
 sweep "bias" bias "$T/d.csv" --facet grp --facet-value a --label label \
