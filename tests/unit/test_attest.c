@@ -24,15 +24,7 @@ static struct sign_key *gen_key(void)
 
 static struct json_t *load(const char *name)
 {
-    struct assay_err err = ASSAY_ERR_INIT;
-    char *path = xasprintf(ADIR "%s", name);
-    struct json_t *v = j_load_file(path, &err);
-
-    if (v == NULL)
-        print_error("%s\n", err.msg);
-    assert_non_null(v);
-    free(path);
-    return v;
+    return load_json(ADIR, name);
 }
 
 static struct json_t *statement_of(const char *fixture)
